@@ -83,22 +83,23 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
     dem_bl = np.zeros((S, D))
     cuts = {k: np.zeros((S, n)) for k, n in (("lane_rule", L), ("lane_cap", L), ("lane_origin", L), ("proc_cap", P), ("input", E), ("outage", P))}
 
-    shape = (lambda X: (S, X, T)) if full else (lambda X: (1, X, T))
-    node = {k: np.zeros(shape(N)) for k in NODE_ARRAYS}
-    runs_out = np.zeros(shape(P))
-    lane_out = np.zeros(shape(L))
-    dem_out = {k: np.zeros((S, D, T)) for k in DEMAND_ARRAYS}
+    # stored period-major ([T, S, X]) so each period writes one contiguous block
+    shape = (lambda X: (T, S, X)) if full else (lambda X: (T, 1, X))
+    node = {k: np.empty(shape(N)) for k in NODE_ARRAYS}  # every period writes every value
+    runs_out = np.empty(shape(P))
+    lane_out = np.empty(shape(L))
+    dem_out = {k: np.empty((T, S, D)) for k in DEMAND_ARRAYS}
     costs = np.zeros((S, Q, len(CATEGORIES), T))
     costs[:, :, CATEGORIES.index("investment"), :] = cm.invest
 
     def rec(store: np.ndarray, t: int, v: np.ndarray) -> None:
         if full:
-            store[:, :, t] = v
+            store[t] = v
         else:
-            store[0, :, t] = v.sum(0)
+            store[t, 0] = v.sum(0)
 
     Mld, Mlo, Min, Mout, Mdem = (m.T.tocsr() for m in (c.M_lane_dest, c.M_lane_origin, c.M_in, c.M_out_yield, c.M_dem))
-    sub_lo, sub_in, sub_dem = _Sub(c.M_lane_origin), _Sub(c.M_in), _Sub(c.M_dem)
+    sub_lo, sub_in, sub_dem, sub_ld = _Sub(c.M_lane_origin), _Sub(c.M_in), _Sub(c.M_dem), _Sub(c.M_lane_dest)
     zero_lead = c.lead == 0
     cycles = np.unique(c.cycle)
     in_lvl_mask = [np.isin(c.in_proc, pl) for _, _, pl in c.req_levels]
@@ -181,8 +182,7 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
                 cut = r - carry
                 cuts["lane_rule"][:, ll] += r - allowed
                 cuts["lane_cap"][:, ll] += allowed - carry
-                pool0 = np.zeros((S, N))
-                np.add.at(pool0, (slice(None), c.lane_dest[ll]), cut)
+                pool0 = _scatter(cut, sub_ld.rows(("lvl", lv), ll))
                 pool = pool0.copy()
                 for k in range(max_rank):  # spill in (priority, table order) rank (S5.3)
                     lk = ll[c.spill_rank[ll] == k]
@@ -322,17 +322,19 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
         rec(runs_out, t, runs)
         rec(lane_out, t, shipped)
         for k, v in (("due", due), ("delivered", delivered), ("backlog", dem_bl), ("lost", lost)):
-            dem_out[k][:, :, t] = v
+            dem_out[k][t] = v
         if progress is not None:
             progress(1)
-    return ChunkOut(node=node, runs=runs_out, lane=lane_out, demand=dem_out, costs=costs, cuts=cuts, full=full)
+    sxt = lambda a: np.moveaxis(a, 0, -1)  # noqa: E731  [T, S, X] -> [S, X, T] view
+    return ChunkOut(node={k: sxt(v) for k, v in node.items()}, runs=sxt(runs_out), lane=sxt(lane_out),
+                    demand={k: np.ascontiguousarray(sxt(v)) for k, v in dem_out.items()}, costs=costs, cuts=cuts, full=full)
 
 
 def _by_party(v: np.ndarray, party: np.ndarray, Q: int) -> np.ndarray:
-    out = np.zeros((v.shape[0], Q))
-    for q in np.unique(party):
-        out[:, q] = v[:, party == q].sum(1)
-    return out
+    """[S, X] costs summed per paying party -> [S, Q] (a one-hot matrix product)."""
+    onehot = np.zeros((len(party), Q))
+    onehot[np.arange(len(party)), party] = 1.0
+    return v @ onehot
 
 
 def _outage_mask(c: Compiled, drv: Drivers) -> Callable[[int], np.ndarray]:
@@ -341,8 +343,11 @@ def _outage_mask(c: Compiled, drv: Drivers) -> Callable[[int], np.ndarray]:
 
     outs = [e for e in drv.effects if e.target == "capacity" and e.op == "mul" and isinstance(drv.scenario.events[e.event], ev.SiteOutage)]
     P = len(c.cycle)
+    none = np.zeros((1, P))
 
     def at(t: int) -> np.ndarray:
+        if not outs:
+            return none
         m = np.zeros((drv.samples, P))
         for e in outs:
             m[:, e.index] = np.maximum(m[:, e.index], (e.per_entity(t) < 1.0).astype(float))
