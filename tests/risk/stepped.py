@@ -24,10 +24,22 @@ def stepped_run(g: SupplyGraph, down: set[str], until: float, dt: float) -> tupl
     inv: dict[tuple[str, str], float] = defaultdict(float)
     for s, i, q in g.stocks[["site", "item", "initial"]].itertuples(index=False):
         inv[(s, i)] += q
-    ins = g.inputs.groupby("process")
-    outs = g.outputs.groupby("process")
-    procs_at = g.processes.groupby("site").groups
-    lanes_from = g.lanes.groupby("origin").groups
+    ins: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for p, i, q in g.inputs[["process", "item", "quantity"]].itertuples(index=False):
+        ins[p].append((i, float(q)))
+    outs: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for p, i, q in g.outputs[["process", "item", "quantity"]].itertuples(index=False):
+        outs[p].append((i, float(q)))
+    cap = g.processes["capacity"].to_dict()
+    procs_at: dict[str, list[str]] = defaultdict(list)
+    for p, s in g.processes["site"].items():
+        procs_at[s].append(p)
+    lanes_from: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for o, i, d in g.lanes[["origin", "item", "destination"]].itertuples(index=False):
+        lanes_from[(o, i)].append(d)
+    shipped_from = defaultdict(set)
+    for o, i in lanes_from:
+        shipped_from[o].add(i)
     demand = list(g.demands[["site", "item", "rate"]].itertuples(index=False))
     first_short, lost, t = None, 0.0, 0.0
     steps = int(round(until / dt))
@@ -36,20 +48,19 @@ def stepped_run(g: SupplyGraph, down: set[str], until: float, dt: float) -> tupl
             for p in procs_at.get(site, []):
                 if p in down:
                     continue
-                runs = g.processes.loc[p, "capacity"] * dt
-                if p in ins.groups:
-                    for _, r in ins.get_group(p).iterrows():
-                        runs = min(runs, inv[(site, r["item"])] / r["quantity"])
-                    for _, r in ins.get_group(p).iterrows():
-                        inv[(site, r["item"])] -= runs * r["quantity"]
-                for _, r in outs.get_group(p).iterrows():
-                    inv[(site, r["item"])] += runs * r["quantity"]
-            out_lanes = g.lanes.loc[list(lanes_from.get(site, []))]
-            for item, grp in out_lanes.groupby("item"):
+                runs = cap[p] * dt
+                for i, q in ins[p]:
+                    runs = min(runs, inv[(site, i)] / q)
+                for i, q in ins[p]:
+                    inv[(site, i)] -= runs * q
+                for i, q in outs[p]:
+                    inv[(site, i)] += runs * q
+            for item in sorted(shipped_from[site]):
+                dests = lanes_from[(site, item)]
                 q = inv[(site, item)]
                 inv[(site, item)] = 0.0
-                for dest in grp["destination"]:
-                    inv[(dest, item)] += q / len(grp)
+                for dest in dests:
+                    inv[(dest, item)] += q / len(dests)
         t += dt
         for site, item, rate in demand:
             take = min(inv[(site, item)], rate * dt)
