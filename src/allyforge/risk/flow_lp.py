@@ -134,7 +134,7 @@ def build_flow_lp(
     vals.append(-np.ones(ns))
     t_col = nx + ny + nl + ns
 
-    rows.append(np.flatnonzero(dem))
+    rows.append(loss_rows)
     cols.append(np.full(len(loss_rows), t_col))
     vals.append(-dem[loss_rows])
 
@@ -148,7 +148,9 @@ def build_flow_lp(
     lcap = g.lanes["capacity"].to_numpy(float)
     passing = g.lanes["passing"].to_numpy(float)
     plan = planned.reindex(lanes).fillna(0.0).to_numpy(float) if planned is not None else np.full(ny, np.inf)
-    lic = np.where((passing > 0) & (passing < 1), passing * plan, np.inf)
+    licensed = (passing > 0) & (passing < 1)
+    lic = np.full(ny, np.inf)
+    lic[licensed] = passing[licensed] * plan[licensed]
     ucap = np.fmin(np.where(np.isnan(lcap), np.inf, lcap), lic)
     capped = np.flatnonzero(np.isfinite(ucap))
     nr = nb + nx + len(capped)

@@ -46,6 +46,10 @@ class SupplyGraph:
     horizon: float = 12.0
     at: str = ""
     rules_applied: tuple[str, ...] = field(default=())
+    party_country: dict[str, str] = field(default_factory=dict)
+
+    def country_of_party(self, party: str) -> str:
+        return self.party_country.get(party, party)
 
     def program_roots(self, program: str) -> pd.Series:
         """Receiving sites of a program with the share of its demand each takes (sums to 1)."""
@@ -160,7 +164,8 @@ def from_network(net: Network, at: str | None = None, ttr: dict[str, float] | fl
     programs["name"] = programs["name"].where(programs["name"].notna() & programs["name"].astype(str).ne(""), programs["item"])
     items = net.table("items")[["name", "kind", "unit", "groups"]]
     horizon = float(len(net.periods) - k)
-    return SupplyGraph(sites, processes, ins, outs, lanes, stocks, demands, programs, items, horizon=horizon, at=period, rules_applied=applied)
+    party_country = net.table("parties")["country"].astype(str).to_dict()
+    return SupplyGraph(sites, processes, ins, outs, lanes, stocks, demands, programs, items, horizon=horizon, at=period, rules_applied=applied, party_country=party_country)
 
 
 def node_table(g: SupplyGraph) -> pd.DataFrame:
