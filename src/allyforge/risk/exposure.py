@@ -237,7 +237,7 @@ def paths(g: SupplyGraph, s: Sourcing, program: str, max_paths: int = 100, min_s
     sites, items = g.sites, g.items
     name = g.programs.loc[program, "name"]
     for rank, (path, share, ps) in enumerate(rows, 1):
-        steps = [f"{name} ({g.programs.loc[program, 'party']})"]
+        steps = [str(name)]
         for k in path:
             if k in made or k == path[-1]:
                 site, it = s.nodes[k]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from allyforge.calendar import CalendarError
 from allyforge.network import Network
 
 
@@ -76,6 +77,11 @@ def resolve_at(net: Network, at: str | None) -> tuple[str, dt.date]:
     if cal.contains(s):
         return s, cal.first_day(s)
     try:
+        cal.first_day(s)
+        raise RiskInputError(f"--at period {s} falls outside the pack's calendar {cal.start}..{cal.end}")
+    except CalendarError:
+        pass
+    try:
         day = dt.date.fromisoformat(s)
     except ValueError:
         raise RiskInputError(f"--at {s!r} is neither a period of the pack's calendar ({cal.start}..{cal.end}) nor a date YYYY-MM-DD") from None
@@ -132,6 +138,9 @@ def from_network(net: Network, at: str | None = None, ttr: dict[str, float] | fl
     if isinstance(ttr, (int, float)):
         sites["ttr"] = float(ttr)
     elif isinstance(ttr, dict):
+        ttr = dict(ttr)
+        if "*" in ttr:
+            sites["ttr"] = float(ttr.pop("*"))
         unknown = sorted(set(ttr) - set(sites.index))
         if unknown:
             raise RiskInputError(f"--ttr names unknown site(s): {', '.join(unknown)}")

@@ -175,6 +175,14 @@ def performance_impact(g: SupplyGraph, processes: list[str], ttr: float, weights
     return s.pi(lp.processes.get_indexer(processes).astype(np.int64), ttr)
 
 
+def pi_function(g: SupplyGraph, processes: list[str], weights: dict[str, float] | None = None) -> Callable[[float], float]:
+    """PI of losing the given processes as a function of TTR (one model, warm re-solves)."""
+    lp = prepare(g)
+    s = _Solver(lp, g.horizon, _weights(lp, g, weights))
+    idx = lp.processes.get_indexer(processes).astype(np.int64)
+    return lambda ttr: s.pi(idx, float(ttr))
+
+
 def survive_time(g: SupplyGraph, processes: list[str]) -> float:
     """Uncapped-by-rounding TTS of losing the given processes (capped at the horizon)."""
     lp = prepare(g)
