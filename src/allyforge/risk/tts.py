@@ -33,27 +33,63 @@ class SolveError(RuntimeError):
     """HiGHS did not reach an optimum where the model always has one."""
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Start:
+    """The intact network's TTS optimum and both optimal bases, as plain arrays (picklable)."""
+
+    base_tts: float
+    base_x: np.ndarray
+    tts_basis: tuple[np.ndarray, np.ndarray]
+    pi_basis: tuple[np.ndarray, np.ndarray]
+
+
+def _basis(h: highspy.Highs) -> tuple[np.ndarray, np.ndarray]:
+    b = h.getBasis()
+    return np.array([int(x) for x in b.col_status], np.int8), np.array([int(x) for x in b.row_status], np.int8)
+
+
+def _set_basis(h: highspy.Highs, cols_rows: tuple[np.ndarray, np.ndarray]) -> None:
+    b = highspy.HighsBasis()
+    b.col_status = [highspy.HighsBasisStatus(int(x)) for x in cols_rows[0]]
+    b.row_status = [highspy.HighsBasisStatus(int(x)) for x in cols_rows[1]]
+    b.valid = True
+    h.setBasis(b)
+
+
 class _Solver:
-    """Two HiGHS instances over one FlowLP: TTS (max t, no loss) and PI (min loss, t fixed)."""
+    """Two HiGHS instances over one FlowLP: TTS (max t, no loss) and PI (min loss, t fixed).
 
-    lp: FlowLP
-    horizon: float
-    weights: np.ndarray
+    Built fresh for each fixed-size chunk of nodes from the intact network's optimal
+    bases, then warm-started node to node inside the chunk: the solver's history is
+    the same whichever worker runs a chunk, so answers do not depend on the worker
+    count. A node whose processes run nothing in the intact optimum cannot shorten
+    TTS: that optimum stays feasible, hence optimal, and no solve is needed.
+    """
 
-    def __post_init__(self) -> None:
-        lp = self.lp
+    def __init__(self, lp: FlowLP, horizon: float, weights: np.ndarray, start: _Start | None = None) -> None:
+        self.lp, self.horizon, self.weights = lp, horizon, weights
         n = lp.n_cols
         lo_loss = lp.n_x + lp.n_y
         tts_hi = lp.col_hi.copy()
         tts_hi[lo_loss:lo_loss + lp.n_loss] = 0.0
-        tts_hi[lp.t_col] = self.horizon
+        tts_hi[lp.t_col] = horizon
         cost = np.zeros(n)
         cost[lp.t_col] = 1.0
         self.tts_h = lp.highs(cost, maximize=True, col_hi=tts_hi)
         pcost = np.zeros(n)
-        pcost[lo_loss:lo_loss + lp.n_loss] = self.weights
+        pcost[lo_loss:lo_loss + lp.n_loss] = weights
         self.pi_h = lp.highs(pcost, maximize=False)
+        self.pi_h.changeColBounds(lp.t_col, 1.0, 1.0)
+        if start is None:
+            base = self._run(self.tts_h, "time-to-survive (intact network)")
+            x = np.asarray(self.tts_h.getSolution().col_value)[: lp.n_x]
+            tb = _basis(self.tts_h)
+            self._run(self.pi_h, "performance impact (intact network)")
+            start = _Start(base, x, tb, _basis(self.pi_h))
+        else:
+            _set_basis(self.tts_h, start.tts_basis)
+            _set_basis(self.pi_h, start.pi_basis)
+        self.start = start
 
     def _run(self, h: highspy.Highs, what: str) -> float:
         h.run()
@@ -67,6 +103,8 @@ class _Solver:
             h.changeColsBounds(len(procs), procs.astype(np.int32), np.zeros(len(procs)), np.full(len(procs), hi))
 
     def tts(self, procs: np.ndarray) -> float:
+        if not len(procs) or bool((self.start.base_x[procs] <= 1e-12).all()):
+            return self.start.base_tts
         self._down(self.tts_h, procs, 0.0)
         try:
             return self._run(self.tts_h, "time-to-survive")
@@ -94,12 +132,34 @@ def _weights(lp: FlowLP, g: SupplyGraph, weights: dict[str, float] | None) -> np
     return np.array([float((weights or {}).get(i, 1.0)) for i in items])
 
 
-def _solve_chunk(args: tuple[FlowLP, float, np.ndarray, list[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    lp, horizon, weights, node_procs, ttrs = args
-    s = _Solver(lp, horizon, weights)
-    tts = np.array([s.tts(p) for p in node_procs])
-    pi = np.array([s.pi(p, r) if np.isfinite(r) else np.nan for p, r in zip(node_procs, ttrs)])
-    return tts, pi
+CHUNK = 48  # nodes per fresh solver; fixed, so answers do not depend on the worker count
+
+_WORKER: tuple[FlowLP, float, np.ndarray, _Start] | None = None
+
+
+def _init_worker(lp: FlowLP, horizon: float, weights: np.ndarray, start: _Start) -> None:
+    global _WORKER
+    _WORKER = (lp, horizon, weights, start)
+
+
+def _solve_one(s: _Solver, procs: np.ndarray, ttr: float) -> tuple[float, float]:
+    t = s.tts(procs)
+    if not np.isfinite(ttr):
+        return t, np.nan
+    if ttr <= min(t, s.horizon):  # PI(TTR ≤ TTS) = 0: the TTS plan scaled down meets demand
+        return t, 0.0
+    return t, s.pi(procs, ttr)
+
+
+def _chunk(setup: tuple[FlowLP, float, np.ndarray, _Start], procs: list[np.ndarray], ttrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    s = _Solver(*setup)
+    res = [_solve_one(s, p, r) for p, r in zip(procs, ttrs)]
+    return np.array([a for a, _ in res], float), np.array([b for _, b in res], float)
+
+
+def _solve_chunk(args: tuple[list[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    assert _WORKER is not None
+    return _chunk(_WORKER, *args)
 
 
 def solve_nodes(
@@ -113,23 +173,22 @@ def solve_nodes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """TTS and PI (NaN where TTR is unknown) for each node, given its process columns."""
     weights = np.ones(lp.n_loss) if weights is None else weights
+    start = _Solver(lp, horizon, weights).start
     n = len(node_procs)
-    workers = max(1, min(workers, n // 16 or 1))
-    size = max(1, -(-n // (workers * 4))) if workers > 1 else max(1, min(n, 25))
-    chunks = [(lp, horizon, weights, node_procs[i:i + size], ttrs[i:i + size]) for i in range(0, n, size)]
     tts, pi = np.empty(n), np.empty(n)
+    chunks = [(node_procs[i:i + CHUNK], ttrs[i:i + CHUNK]) for i in range(0, n, CHUNK)]
+    workers = max(1, min(workers, len(chunks)))
+    pos = 0
     if workers == 1:
-        pos = 0
-        for c in chunks:
-            a, b = _solve_chunk(c)
+        results = (_chunk((lp, horizon, weights, start), *c) for c in chunks)
+        for a, b in results:
             tts[pos:pos + len(a)], pi[pos:pos + len(b)] = a, b
             pos += len(a)
             if progress:
                 progress(len(a))
         return tts, pi
-    with ProcessPoolExecutor(max_workers=workers) as ex:
-        pos = 0
-        for a, b in ex.map(_solve_chunk, chunks):  # in order: deterministic placement
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(lp, horizon, weights, start)) as ex:
+        for a, b in ex.map(_solve_chunk, chunks):  # results in order: placement is deterministic
             tts[pos:pos + len(a)], pi[pos:pos + len(b)] = a, b
             pos += len(a)
             if progress:
