@@ -38,12 +38,25 @@ class Sourcing:
     w_pass: sp.csr_matrix
     origin: np.ndarray  # bool per node: the item is made here or enters the graph here
 
-    def solve(self, e: np.ndarray, passing: bool = False) -> np.ndarray:
-        """Total requirements x = (I − Wᵀ)⁻¹ e for each column of e."""
-        w = self.w_pass if passing else self.w
-        m = (sp.identity(len(self.nodes), format="csc") - w.T.tocsc()).tocsc()
-        x = spla.splu(m).solve(np.asarray(e, float))
-        return x
+    def solve(self, e: np.ndarray | sp.spmatrix, passing: bool = False) -> np.ndarray | sp.csr_matrix:
+        """Total requirements x = (I − Wᵀ)⁻¹ e for each column of e (sparse in, sparse out).
+
+        Sourcing is acyclic, so W is nilpotent and the Neumann series e + Wᵀe + (Wᵀ)²e + …
+        ends after as many terms as the graph is deep; kept sparse, each program only
+        touches its own upstream cone. A cyclic graph falls back to an LU solve.
+        """
+        wt = (self.w_pass if passing else self.w).T.tocsr()
+        sparse = sp.issparse(e)
+        term = sp.csr_matrix(e) if sparse else np.asarray(e, float)
+        x = term.copy()
+        for _ in range(min(len(self.nodes), 500) + 1):
+            term = wt @ term
+            if (term.nnz == 0) if sparse else (not term.any()):
+                return x.tocsr() if sparse else x
+            x = x + term
+        m = (sp.identity(len(self.nodes), format="csc") - wt.tocsc()).tocsc()
+        dense = spla.splu(m).solve(e.toarray() if sparse else np.asarray(e, float))
+        return sp.csr_matrix(dense) if sparse else dense
 
 
 def lane_split(g: SupplyGraph) -> pd.Series:
@@ -129,12 +142,21 @@ def build_sourcing(g: SupplyGraph) -> Sourcing:
 def program_demand(g: SupplyGraph, s: Sourcing, programs: list[str]) -> np.ndarray:
     """One column per program: its root nodes weighted by their share of its demand."""
     e = np.zeros((len(s.nodes), len(programs)))
-    for j, p in enumerate(programs):
+    progs = g.programs.loc[programs, ["item", "party"]].rename_axis("program").reset_index()
+    progs["j"] = np.arange(len(progs))
+    d = progs.merge(g.demands, on=["item", "party"])
+    d = d[d["rate"] > 0]
+    tot = d.groupby("j")["rate"].transform("sum")
+    idx = s.nodes.get_indexer(pd.MultiIndex.from_arrays([d["site"].astype(str), d["item"].astype(str)]))
+    ok = idx >= 0
+    np.add.at(e, (idx[ok], d["j"].to_numpy()[ok]), (d["rate"] / tot).to_numpy(float)[ok])
+    for j in sorted(set(progs["j"]) - set(d["j"])):  # no positive demand: the fallback roots
+        p = programs[j]
         roots = g.program_roots(p)
         item = g.programs.loc[p, "item"]
-        idx = s.nodes.get_indexer(pd.MultiIndex.from_arrays([roots.index.astype(str), [item] * len(roots)]))
-        ok = idx >= 0
-        e[idx[ok], j] = roots.to_numpy(float)[ok]
+        ix = s.nodes.get_indexer(pd.MultiIndex.from_arrays([roots.index.astype(str), [item] * len(roots)]))
+        k = ix >= 0
+        e[ix[k], j] = roots.to_numpy(float)[k]
     return e
 
 
@@ -170,22 +192,20 @@ def exposure(g: SupplyGraph, programs: list[str] | None = None, s: Sourcing | No
     programs = list(g.programs.index) if programs is None else programs
     if not programs:
         return pd.DataFrame(columns=EXPOSURE_COLUMNS)
-    e = program_demand(g, s, programs)
-    both = s.solve(np.hstack([e, e]), passing=False), s.solve(e, passing=True)
-    x, xp = both[0][:, : len(programs)], both[1]
+    e = sp.csr_matrix(program_demand(g, s, programs))
+    x, xp = s.solve(e), s.solve(e, passing=True)
     org = np.flatnonzero(s.origin)
     site = s.nodes.get_level_values(0).to_numpy()[org]
     item = s.nodes.get_level_values(1).to_numpy()[org]
     country = g.sites["country"].reindex(site).to_numpy()
-    grp = pd.MultiIndex.from_arrays([item, country])
-    codes, uniq = pd.factorize(grp)
+    codes, uniq = pd.factorize(pd.MultiIndex.from_arrays([item, country]))
     agg = sp.csr_matrix((np.ones(len(org)), (codes, np.arange(len(org)))), shape=(len(uniq), len(org)))
-    tot = agg @ x[org]  # (item, country) × program
-    arr = agg @ xp[org]
-    mi = pd.MultiIndex.from_tuples(list(uniq), names=["material", "country"])
-    t = pd.DataFrame(tot, index=mi, columns=programs).rename_axis(columns="program").stack()
-    a_ = pd.DataFrame(arr, index=mi, columns=programs).rename_axis(columns="program").stack()
-    df = pd.DataFrame({"per_unit": t, "arriving": a_}).reset_index()
+    tot = (agg @ x[org]).tocoo()  # (item, country) × program
+    arr = (agg @ xp[org]).tocsr()
+    mat, cty = uniq.get_level_values(0).to_numpy(), uniq.get_level_values(1).to_numpy()
+    progs = np.asarray(programs, dtype=object)
+    df = pd.DataFrame({"program": progs[tot.col], "material": mat[tot.row], "country": cty[tot.row], "per_unit": tot.data,
+                       "arriving": np.asarray(arr[tot.row, tot.col]).ravel()})
     df = df[df["per_unit"] > 1e-12]
     total = df.groupby(["program", "material"])["per_unit"].transform("sum")
     df["share"] = df["per_unit"] / total
