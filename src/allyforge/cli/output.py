@@ -22,6 +22,13 @@ def _width() -> int | None:
 console = Console(width=_width())
 err_console = Console(stderr=True, width=_width())
 
+
+def refresh_width() -> None:
+    """Re-read the width at each invocation (the environment may differ from import time)."""
+    w = _width()
+    if w is not None:
+        console.width = err_console.width = w
+
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 
