@@ -31,7 +31,7 @@ def _pct(v: float) -> str:
 @app.command("risk")
 def risk_cmd(
     pack: str = typer.Argument(..., help="Bundled pack name, pack folder or .xlsx workbook."),
-    at: str = typer.Option(None, "--at", help="Date (YYYY-MM-DD) or period whose rates and trade rules apply (default: first period)."),
+    at: str = typer.Option(None, "--at", help="Date (YYYY-MM-DD) or period whose rates and trade rules apply (default: the first period with demand)."),
     program: list[str] = typer.Option(None, "--program", "-p", help="Only this program (repeatable)."),
     party: str = typer.Option(None, "--party", help="Only this party's programs."),
     ttr: list[str] = typer.Option(None, "--ttr", help="Time to recover in periods: N for every site, or SITE=N (repeatable)."),
@@ -59,7 +59,7 @@ def risk_cmd(
             return lambda n: bar.advance(task, n)
 
         try:
-            rep = risk(net, at=at, programs=program or None, party=party, ttr=ttr_v, near=near, workers=workers, progress=stage)
+            rep = risk(net, at=at or "first-demand", programs=program or None, party=party, ttr=ttr_v, near=near, workers=workers, progress=stage)
         except RiskInputError as e:
             fail(str(e))
         except SolveError as e:
@@ -67,6 +67,8 @@ def risk_cmd(
 
     rules = ", ".join(rep.rules_applied) or "none"
     console.print(f"[bold]{net.name}[/] risk as of {rep.at} (horizon {rep.horizon:g} periods; trade rules in force: {rules})", highlight=False)
+    if not at and rep.at != net.periods[0]:
+        console.print(f"[yellow]note:[/] no --at: rates are those of {rep.at}, the first period with demand (the pack starts {net.periods[0]})", highlight=False)
     for n in rep.notes:
         console.print(f"[yellow]note:[/] {n}", highlight=False)
 
@@ -89,16 +91,16 @@ def risk_cmd(
     console.print(table(f"Time to survive the loss of each node (periods; {len(rep.tts)} nodes, {int(rep.tts['flagged'].sum())} flagged)", ["node", "country", "TTS", "TTR", "PI (units lost)", "REI", "flag"], t_rows))
 
     h = rep.hhi.sort_values("hhi", ascending=False)
-    console.print(table("Concentration of production (HHI of annual_output by country)", ["material", "stage", "HHI", "top", "top share", "producers"], h[["material", "stage", "hhi", "top_country", "top_share", "producers"]].itertuples(index=False, name=None)))
+    console.print(table("Concentration of production (HHI of annual_output by country)", ["material", "stage", "HHI", "top", "top share", "producers"], [(*r[:4], _pct(r[4]), r[5]) for r in h[["material", "stage", "hhi", "top_country", "top_share", "producers"]].itertuples(index=False, name=None)]))
 
     c = rep.criticality
     c = c[c["programs_exposed"] > 0]
     console.print(table("Criticality (EU SR/EI: European Commission, CRM study 2023, doi:10.2873/725585)", ["material", "party", "HHI mine", "HHI refining", "from top producer", "blocked", "EU SR", "EU EI", "EU critical"],
-                        c[["material", "party", "hhi_mine", "hhi_refining", "max_share_from_top_producer", "max_blocked_share", "eu_supply_risk", "eu_economic_importance", "eu_critical"]].itertuples(index=False, name=None)))
+                        [(*r[:4], _pct(r[4]), _pct(r[5]), *r[6:]) for r in c[["material", "party", "hhi_mine", "hhi_refining", "max_share_from_top_producer", "max_blocked_share", "eu_supply_risk", "eu_economic_importance", "eu_critical"]].itertuples(index=False, name=None)]))
 
     ir = rep.import_reliance
     console.print(table("Net import reliance (model = the pack's planned flows; cited = USGS)", ["party", "material", "basis", "reliance", "range / figure"],
-                        [(r.party, r.material, r.basis, r.net_import_reliance, r.figure) for r in ir.itertuples()]))
+                        [(r.party, r.material, r.basis, _pct(r.net_import_reliance), r.figure) for r in ir.itertuples()]))
 
     if out is not None:
         files = rep.write(out, fmt=fmt)

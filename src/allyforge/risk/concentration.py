@@ -29,11 +29,13 @@ MATERIAL_KINDS = ("mineral", "material")
 
 # item keyword -> EU CRM 2023 material, most specific first (EU groups Sm with the LREE).
 EU_ALIASES = [
-    ("heavy_ree", "HREE"), ("light_ree", "LREE"), ("dysprosium", "HREE"), ("terbium", "HREE"), ("yttrium", "HREE"),
+    ("dysprosium", "HREE"), ("terbium", "HREE"), ("yttrium", "HREE"),
     ("neodymium", "LREE"), ("praseodymium", "LREE"), ("samarium", "LREE"), ("lanthanum", "LREE"), ("cerium", "LREE"),
     ("titanium sponge", "Titanium metal"), ("titanium metal", "Titanium metal"), ("graphite", "Natural graphite"),
     ("platinum", "PGM"), ("palladium", "PGM"), ("silicon metal", "Silicon metal"),
 ]
+# groups decide only when the item's own name does not (packs group Sm with the heavy REE, the EU does not)
+EU_GROUP_ALIASES = [("heavy_ree", "HREE"), ("light_ree", "LREE")]
 
 
 @cache
@@ -59,13 +61,16 @@ def eu_material_of(g: SupplyGraph, item: str) -> str | None:
     words = _words(g, item)
     raw = [item.lower(), *[str(x).lower() for x in (g.items.loc[item].get("groups", ()) or ())]]
     for key, mat in EU_ALIASES:
-        if any(key in w for w in words) or key in raw:
+        if any(key in w for w in words[:2]) or key == raw[0]:
             return mat
     names = sorted(eu_crm()["material"], key=len, reverse=True)
     for m in names:
         pat = re.compile(rf"\b{re.escape(m.lower())}\b")
-        if any(pat.search(w) for w in words):
+        if any(pat.search(w) for w in words[:2]):
             return m
+    for key, mat in EU_GROUP_ALIASES:
+        if key in raw:
+            return mat
     return None
 
 

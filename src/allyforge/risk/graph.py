@@ -69,10 +69,16 @@ class SupplyGraph:
 
 
 def resolve_at(net: Network, at: str | None) -> tuple[str, dt.date]:
-    """`--at` as (period label, date): a period label means its first day; a date its period."""
+    """`--at` as (period label, date): a period label means its first day; a date its period;
+    "first-demand" the first period with positive demand."""
     cal = net.calendar
     if at is None or str(at).strip() == "":
         return cal.periods[0], cal.first_date
+    if str(at).strip() == "first-demand":
+        d = net.table("demands").reset_index()
+        periods = sorted({cal.index(p) for p, q in zip(d["period"], d["quantity"]) if q > 0})
+        first = cal.periods[periods[0]] if periods else cal.periods[0]
+        return first, cal.first_day(first)
     s = str(at).strip()
     if cal.contains(s):
         return s, cal.first_day(s)

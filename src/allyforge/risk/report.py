@@ -40,9 +40,12 @@ class RiskReport:
         rows: list[dict] = []
         name = self.programs["name"].to_dict()
         sp = self.single_points
-        for _, r in sp[sp["single_point"]].iterrows():
-            rows.append({"kind": "single point of failure", "program": r["program"], "where": f"{r['name']} ({r['country']})", "measure": 1.0,
-                         "detail": f"losing {r['node']} stops {name.get(r['program'], r['program'])} entirely"})
+        by_node = sp[sp["single_point"]].groupby(["node", "name", "country"], as_index=False).agg(programs=("program", list))
+        by_node["n"] = by_node["programs"].map(len)
+        for _, r in by_node.sort_values(["n", "node"], ascending=[False, True]).head(per_kind * 2).iterrows():
+            progs = sorted(r["programs"])
+            rows.append({"kind": "single point of failure", "program": "; ".join(progs), "where": f"{r['name']} ({r['country']})", "measure": float(r["n"]),
+                         "detail": f"losing {r['node']} stops {r['n']} program(s) entirely"})
         bl = self.exposure[self.exposure["blocked_share"] > 1e-9].groupby(["program", "material"], as_index=False).agg(blocked=("blocked_share", "sum"), countries=("country", lambda c: ", ".join(sorted(set(c)))))
         for _, r in bl.sort_values("blocked", ascending=False).head(per_kind * 2).iterrows():
             rows.append({"kind": f"blocked by trade rules at {self.at}", "program": r["program"], "where": r["countries"], "measure": r["blocked"],
@@ -51,7 +54,7 @@ class RiskReport:
         for _, r in fl.head(per_kind).iterrows():
             rows.append({"kind": "survives less than recovery (TTS < TTR)", "program": "", "where": f"{r['name']} ({r['country']})" + (f" / {r['item']}" if r["item"] else ""), "measure": r["rei"],
                          "detail": f"TTS {r['tts']:.3g} < TTR {r['ttr']:.3g} periods; loses {r['pi']:.4g} units (REI {r['rei']:.2f})"})
-        nr = sp[sp["near"]].sort_values("drop", ascending=False)
+        nr = sp[sp["near"]].sort_values(["drop", "node"], ascending=[False, True]).drop_duplicates("node")
         for _, r in nr.head(per_kind).iterrows():
             rows.append({"kind": f"near single point (> {self.near:.0%} of output)", "program": r["program"], "where": f"{r['name']} ({r['country']})", "measure": r["drop"],
                          "detail": f"losing {r['node']} cuts {name.get(r['program'], r['program'])}'s maximum output by {r['drop']:.0%}"})
