@@ -19,7 +19,7 @@ from allyforge.risk.tts import performance_impact, pi_function, survive_time
 
 from .random_nets import random_graph
 
-SETTINGS = settings(max_examples=25, deadline=None, derandomize=True)
+SETTINGS = settings(max_examples=15, deadline=None, derandomize=True)
 
 
 def pick(g, k: int) -> list[str]:

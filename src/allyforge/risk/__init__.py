@@ -6,6 +6,8 @@ scenario is simulated. It solves its own small LPs (HiGHS) and reads only the Ne
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -86,6 +88,9 @@ def analyse(
     if len(nodes) < 64:
         w = 1
     t = tts.time_to_survive(g, nodes, workers=w, progress=tick("time to survive", len(nodes)))
+    intact = tts.intact_survive_time(g)
+    if intact < g.horizon * (1 - 1e-9):
+        notes.append(f"even with nothing lost, demand at {g.at} rates outruns supply after {intact:.3g} periods: no node's TTS can exceed that")
     if t["ttr"].isna().all():
         notes.append("no site has a time-to-recover: PI, REI and flags need sites.ttr or --ttr")
     sp = single_points.single_points(g, chosen, near=near, nodes=nodes, progress=tick("single points", len(chosen)))
@@ -111,3 +116,14 @@ def _choose_programs(g: SupplyGraph, programs: list[str] | None, party: str | No
     if not allp:
         raise RiskInputError("no program left after --program/--party")
     return allp
+
+
+class _CallableModule(types.ModuleType):
+    """`allyforge.risk` names both this package and its entry point; importing the package
+    rebinds the attribute to the module, so the module itself answers calls."""
+
+    def __call__(self, network: Network, **kwargs: object) -> RiskReport:
+        return risk(network, **kwargs)  # type: ignore[arg-type]
+
+
+sys.modules[__name__].__class__ = _CallableModule

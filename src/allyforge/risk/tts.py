@@ -247,3 +247,9 @@ def survive_time(g: SupplyGraph, processes: list[str]) -> float:
     lp = prepare(g)
     s = _Solver(lp, g.horizon, np.ones(lp.n_loss))
     return s.tts(lp.processes.get_indexer(processes).astype(np.int64))
+
+
+def intact_survive_time(g: SupplyGraph) -> float:
+    """TTS of the intact network (no node lost), capped at the horizon: no node's TTS exceeds it."""
+    lp = prepare(g)
+    return min(_Solver(lp, g.horizon, np.ones(lp.n_loss)).start.base_tts, g.horizon)
