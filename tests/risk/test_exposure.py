@@ -93,3 +93,20 @@ def test_rules_window_on_tiny(tiny) -> None:
     after = exposure(from_network(tiny, at="2026-02-10"))
     assert before["blocked_share"].max() == 0
     assert after.set_index(["program", "material", "country"]).loc[("missile-us", "ore", "CN"), "blocked_share"] == pytest.approx(0.8)
+
+
+def test_cyclic_sourcing_falls_back_to_lu() -> None:
+    """A depot pair trading an item both ways: x_A = 1 + x_B, x_B = x_A / 2 → x_A = 2, mine draws 0.5 · 2 = 1."""
+    g = make_graph(
+        sites={"M": {"country": "AU"}, "A": {"country": "JP"}, "B": {"country": "JP"}, "P": {"country": "JP"}},
+        processes={"mine": ("M", 10), "asm": ("P", 10)},
+        outputs=[("mine", "ore", 1), ("asm", "widget", 1)],
+        inputs=[("asm", "ore", 1)],
+        lanes={"ma": ("ore", "M", "A", None, 0.5, 1, 1.0), "ba": ("ore", "B", "A", None, 0.5, 1, 1.0),
+               "ab": ("ore", "A", "B", None, 1.0, 1, 1.0), "ap": ("ore", "A", "P", None, 1.0, 1, 1.0)},
+        demands=[("P", "widget", "JP", 1)],
+        programs={"w": ("widget", "JP")},
+    )
+    ex = exposure(g).set_index(["material", "country"])
+    assert ex.loc[("ore", "AU"), "per_unit"] == pytest.approx(1.0, rel=1e-9)
+    assert ex.loc[("ore", "AU"), "share"] == pytest.approx(1.0)
