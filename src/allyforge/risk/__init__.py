@@ -82,7 +82,7 @@ def analyse(
     h = concentration.hhi(shares)
     parties = sorted(set(g.programs.loc[chosen, "party"]))
     ir = concentration.import_reliance(g, src, parties)
-    crit = concentration.criticality(g.__class__(**{**g.__dict__, "programs": g.programs.loc[chosen]}), h, ex)
+    crit = concentration.criticality(replace(g, programs=g.programs.loc[chosen]), h, ex)
     nodes = node_table(g)
     w = tts.default_workers() if workers is None else workers
     if len(nodes) < 64:

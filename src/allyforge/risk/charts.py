@@ -39,7 +39,7 @@ def tts_ttr_scatter(tts: pd.DataFrame, horizon: float | None = None) -> go.Figur
     d = tts[np.isfinite(tts["ttr"].astype(float))].copy()
     if d.empty:
         return _empty("TTS vs TTR: no node has a time-to-recover (set sites.ttr or --ttr)")
-    top = float(max(d["ttr"].max(), d["tts"].max(), horizon or 0)) * 1.05 or 1.0
+    top = float(max(d["ttr"].max(), d["tts"].max())) * 1.1 or 1.0
     fig = go.Figure()
     fig.add_shape(type="path", path=f"M 0 0 L {top} 0 L {top} {top} Z", fillcolor="rgba(220,50,47,0.10)", line={"width": 0}, layer="below")
     fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", line={"dash": "dash", "color": "grey"}, name="TTS = TTR", hoverinfo="skip"))
