@@ -32,6 +32,7 @@ def test_charts_are_figures(tiny) -> None:
     assert sum(sk.data[0].link.value) == pytest.approx(2 * r.exposure.query("kind in ['mineral', 'material']").groupby(["program", "material"]).ngroups)
 
 
+@pytest.mark.slow
 def test_bundled_pack_report() -> None:
     from allyforge.pack import bundled_packs
 
