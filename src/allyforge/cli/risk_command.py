@@ -24,6 +24,12 @@ def _parse_ttr(values: list[str] | None) -> dict[str, float] | None:
     return out
 
 
+def _few(programs: str, n: int = 3) -> str:
+    """A long '; '-list of programs shortened for the terminal (the tables keep it whole)."""
+    ps = [p for p in str(programs).split("; ") if p]
+    return ", ".join(ps) if len(ps) <= n else ", ".join(ps[:n]) + f" +{len(ps) - n} more"
+
+
 def _pct(v: float) -> str:
     return f"{v:.0%}"
 
@@ -73,7 +79,7 @@ def risk_cmd(
         console.print(f"[yellow]note:[/] {n}", highlight=False)
 
     tr = rep.top_risks(per_kind=top)
-    console.print(table("Top risks", ["#", "kind", "program", "where", "detail"], tr[["rank", "kind", "program", "where", "detail"]].itertuples(index=False, name=None)))
+    console.print(table("Top risks", ["#", "kind", "program", "where", "detail"], ((r, k, _few(p), w, d) for r, k, p, w, d in tr[["rank", "kind", "program", "where", "detail"]].itertuples(index=False, name=None))))
 
     names = rep.programs["name"].to_dict()
     ex = rep.exposure[rep.exposure["kind"].isin(["mineral", "material"])]

@@ -42,17 +42,19 @@ class RiskReport:
         sp = self.single_points
         by_node = sp[sp["single_point"]].groupby(["node", "name", "country"], as_index=False).agg(programs=("program", list))
         by_node["n"] = by_node["programs"].map(len)
-        for _, r in by_node.sort_values(["n", "node"], ascending=[False, True]).head(per_kind * 2).iterrows():
+        for _, r in by_node.sort_values(["n", "node"], ascending=[False, True]).head(per_kind).iterrows():
             progs = sorted(r["programs"])
             rows.append({"kind": "single point of failure", "program": "; ".join(progs), "where": f"{r['name']} ({r['country']})", "measure": float(r["n"]),
                          "detail": f"losing {r['node']} stops {r['n']} program(s) entirely"})
         bl = self.exposure[self.exposure["blocked_share"] > 1e-9].groupby(["program", "material"], as_index=False).agg(blocked=("blocked_share", "sum"), countries=("country", lambda c: ", ".join(sorted(set(c)))))
-        for _, r in bl.sort_values("blocked", ascending=False).head(per_kind * 2).iterrows():
-            rows.append({"kind": f"blocked by trade rules at {self.at}", "program": r["program"], "where": r["countries"], "measure": r["blocked"],
-                         "detail": f"{r['blocked']:.0%} of its {r['material']} comes through lanes the rules in force block"})
+        for prog, grp in sorted(bl.groupby("program"), key=lambda kv: (-kv[1]["blocked"].max(), -len(kv[1]), kv[0]))[:per_kind]:
+            grp = grp.sort_values(["blocked", "material"], ascending=[False, True])
+            mats = ", ".join(f"{m} {b:.0%}" for m, b in zip(grp["material"].head(6), grp["blocked"].head(6))) + (f" +{len(grp) - 6} more" if len(grp) > 6 else "")
+            rows.append({"kind": f"blocked by trade rules at {self.at}", "program": prog, "where": ", ".join(sorted(set(", ".join(grp["countries"]).split(", ")))), "measure": float(grp["blocked"].max()),
+                         "detail": f"share of supply through lanes the rules in force block: {mats}"})
         fl = self.tts[self.tts["flagged"]].sort_values(["rei", "pi"], ascending=False)
         for _, r in fl.head(per_kind).iterrows():
-            rows.append({"kind": "survives less than recovery (TTS < TTR)", "program": "", "where": f"{r['name']} ({r['country']})" + (f" / {r['item']}" if r["item"] else ""), "measure": r["rei"],
+            rows.append({"kind": "survives less than recovery (TTS < TTR)", "program": "", "where": f"{r['name']} ({r['country']})" + (f" / {r['item']}" if isinstance(r["item"], str) else ""), "measure": r["rei"],
                          "detail": f"TTS {r['tts']:.3g} < TTR {r['ttr']:.3g} periods; loses {r['pi']:.4g} units (REI {r['rei']:.2f})"})
         nr = sp[sp["near"]].sort_values(["drop", "node"], ascending=[False, True]).drop_duplicates("node")
         for _, r in nr.head(per_kind).iterrows():
