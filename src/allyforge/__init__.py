@@ -21,6 +21,11 @@ _LAZY: dict[str, str] = {
     "Scenario": "allyforge.scenario",
     "simulate": "allyforge.simulate",
     "SimulationResult": "allyforge.simulate",
+    "optimize": "allyforge.optimize",
+    "Plan": "allyforge.optimize",
+    "risk": "allyforge.risk",
+    "schedule": "allyforge.schedule",
+    "open_store": "allyforge.store",
 }
 
 
