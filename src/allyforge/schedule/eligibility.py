@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from allyforge.schedule.data import MaintenanceData, planned_days
+from allyforge.schedule.data import MaintenanceData, critical_path_days, planned_days
 
 US_HOMEPORTS = frozenset({"US", "GU"})
 
@@ -114,6 +114,7 @@ def eligibility(d: MaintenanceData, rules: EligibilityRules, origin: dt.date, ho
     out = Eligibility()
     assets = d.assets.set_index("id")
     planned = planned_days(d)
+    shortest = critical_path_days(d)
     yard_rows = list(d.yards.itertuples(index=False))
     docks = d.docks
     for av in d.availabilities.itertuples(index=False):
@@ -150,9 +151,11 @@ def eligibility(d: MaintenanceData, rules: EligibilityRules, origin: dt.date, ho
                     planned=planned[av.id], rules=rules, origin=origin, horizon=horizon,
                 )
                 if windows is not None:
-                    windows = tuple((max(lo, release), hi) for lo, hi in windows if hi > max(lo, release))
+                    last = horizon - shortest.get(av.id, 0) + 1  # latest start that still finishes in the horizon, +1
+                    windows = tuple((max(lo, release), min(hi, last)) for lo, hi in windows if min(hi, last) > max(lo, release))
                     if not windows:
-                        why[y.id] = reason + (f"; released only on {av.release}" if "§8680(b)" in reason else "")
+                        end = origin + dt.timedelta(days=horizon)
+                        why[y.id] = reason + f"; no day left to begin between its release on {av.release} and the last start that ends by {end}"
                         continue
             opts.append(YardOption(y.id, windows))
         out.options[av.id] = opts

@@ -93,10 +93,10 @@ def _check_horizon(data: MaintenanceData, selected: list[str], origin: dt.date, 
     cp = critical_path_days(data)
     end = origin + dt.timedelta(days=horizon)
     probs = []
-    for r in data.availabilities[data.availabilities["id"].isin(selected)].itertuples(index=False):
-        if (r.release - origin).days + cp[r.id] > horizon:
-            probs.append(Problem(data.files["availabilities"], r._asdict().get("_row"), "release",
-                                 f"availability {r.id!r} takes at least {cp[r.id]} days from its release on {r.release}, past the horizon's end on {end} ({horizon} days from {origin})"))
+    for _, r in data.availabilities[data.availabilities["id"].isin(selected)].iterrows():
+        if (r["release"] - origin).days + cp[r["id"]] > horizon:
+            probs.append(Problem(data.files["availabilities"], r["_row"], "release",
+                                 f"availability {r['id']!r} takes at least {cp[r['id']]} days from its release on {r['release']}, past the horizon's end on {end} ({horizon} days from {origin})"))
     if probs:
         raise PackError(probs)
 
