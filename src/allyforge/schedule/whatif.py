@@ -37,11 +37,11 @@ class Comparison:
     def lateness(self) -> pd.DataFrame:
         """Days late per availability, baseline against variant."""
         cols = ["availability", "yard", "days_late"]
-        b = self.baseline.availabilities[cols].set_index("availability")
-        v = self.variant.availabilities[cols].set_index("availability")
-        out = b.join(v, lsuffix="_baseline", rsuffix="_variant", how="outer")
+        b = self.baseline.availabilities[cols]
+        v = self.variant.availabilities[cols]
+        out = b.merge(v, on="availability", how="outer", suffixes=("_baseline", "_variant"))
         out["change"] = out["days_late_variant"] - out["days_late_baseline"]
-        return out.reset_index()
+        return out
 
     def summary(self) -> dict[str, object]:
         def tot(s: Schedule, col: str) -> int | None:
