@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 
 import pandas as pd
 
-from allyforge.schedule.data import MaintenanceData
+from allyforge.schedule.data import MaintenanceData, given
 from allyforge.schedule.eligibility import EligibilityRules
 from allyforge.schedule.result import Schedule
 
@@ -86,7 +86,7 @@ def check_schedule(schedule: Schedule, data: MaintenanceData | None = None, rule
                 bad.append(f"{r.availability}/{r.package}: starts {r.start} before {p} ends on {prev['end'].iloc[0]}")
         # the dock it holds
         asset = assets.loc[avs.loc[r.availability, "asset"]]
-        if w["needs"] is None:
+        if not given(w["needs"]):
             if r.dock is not None and not pd.isna(r.dock):
                 bad.append(f"{r.availability}/{r.package}: holds dock {r.dock} it does not need")
         elif r.dock is None or pd.isna(r.dock) or r.dock not in docks.index:
@@ -126,12 +126,12 @@ def check_schedule(schedule: Schedule, data: MaintenanceData | None = None, rule
         start = min(got["start"])
         voyage = av["work"] == "voyage_repair"
         R = asset["reassignment"]
-        homeported_home = asset["homeport_country"] in _HOME or (R is not None and not pd.isna(R) and start >= R)
+        homeported_home = asset["homeport_country"] in _HOME or (given(R) and start >= R)
         if rules.us_homeport_voyage_repairs_only and homeported_home and not voyage:
             bad.append(f"{a}: {av['asset']} is homeported in the US or Guam on {start} and gets non-voyage work abroad at {y}")
-        if R is not None and not pd.isna(R) and rules.reassignment_window_months is not None:
+        if given(R) and rules.reassignment_window_months is not None:
             pk = data.work_packages[data.work_packages["availability"] == a]
-            planned = int(av["planned_days"]) if av["planned_days"] is not None and not pd.isna(av["planned_days"]) else _longest_chain(pk)
+            planned = int(av["planned_days"]) if given(av["planned_days"]) else _longest_chain(pk)
             is_long = planned * 12 / 365.25 > rules.long_work_months
             m = R.month - rules.reassignment_window_months
             yy, mm = R.year + (m - 1) // 12, (m - 1) % 12 + 1

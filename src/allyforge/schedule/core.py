@@ -136,15 +136,33 @@ def build(project: Project, *, assume_groups: bool = False) -> CoreModel:
         cm.mode_lits[t.id] = lits
         if present is not None:
             m.Add(s <= H - t.duration).OnlyEnforceIf(present)
-        for lit, md in zip(lits, t.modes):
-            if not any(q > 0 for q in md.demands.values()):
-                continue
-            iv = m.NewOptionalFixedSizeIntervalVar(s, t.duration, lit, f"iv[{t.id},{md.tag}]") if t.duration > 0 else None
-            if iv is None:
-                continue
-            for r, q in md.demands.items():
+        if t.duration == 0:
+            continue
+        # A demand every mode of one tag shares (a yard's workforce, whichever dock) is
+        # one interval present with the tag's choice, not one per mode: far fewer
+        # intervals in the yard's cumulative.
+        shared: dict[tuple[str, str], int] = {}
+        if t.group is not None:
+            per_tag: dict[tuple[str, str], set[int]] = {}
+            count: dict[str, int] = {}
+            for md in t.modes:
+                if md.tag is None:
+                    continue
+                count[md.tag] = count.get(md.tag, 0) + 1
+                for r, q in md.demands.items():
+                    per_tag.setdefault((md.tag, r), set()).add(int(q))
+            shared = {k: next(iter(v)) for k, v in per_tag.items() if len(v) == 1 and count[k[0]] > 1 and sum(1 for md in t.modes if md.tag == k[0] and k[1] in md.demands) == count[k[0]]}
+            for (tag, r), q in shared.items():
                 if q > 0:
-                    usage[r].append((iv, int(q)))
+                    iv = m.NewOptionalFixedSizeIntervalVar(s, t.duration, cm.choice[(t.group, tag)], f"iv[{t.id},{tag},{r}]")
+                    usage[r].append((iv, q))
+        for lit, md in zip(lits, t.modes):
+            own = {r: q for r, q in md.demands.items() if q > 0 and (md.tag, r) not in shared}
+            if not own:
+                continue
+            iv = m.NewOptionalFixedSizeIntervalVar(s, t.duration, lit, f"iv[{t.id},{md.tag}]")
+            for r, q in own.items():
+                usage[r].append((iv, int(q)))
     for r in project.resources:
         items = usage[r.id]
         blocks = [(a, b, r.capacity - c) for a, b, c in r.windows if b > a and r.capacity - c > 0]

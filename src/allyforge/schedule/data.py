@@ -19,6 +19,13 @@ import pandas as pd
 from allyforge.network import Network
 from allyforge.pack.errors import PackError, Problem
 
+def given(v: object) -> bool:
+    """A cell that holds a value (not None, NaN or NaT)."""
+    if v is None or isinstance(v, (tuple, list)):
+        return v is not None
+    return not pd.isna(v)
+
+
 TABLES = ("yards", "yard_closures", "docks", "assets", "availabilities", "work_packages")
 
 
@@ -144,7 +151,7 @@ def check_data(d: MaintenanceData) -> list[Problem]:
             what = f"yards {', '.join(allowed[a])}" if allowed[a] else "any yard"
             out.append(Problem(f["availabilities"], av.loc[av["id"] == a, "_row"].iloc[0], "yards", f"availability {a!r}: no candidate yard serves {kind_of.get(asset)}s ({what})"))
             continue
-        if r["needs"] is not None:
+        if given(r["needs"]):
             docks = d.docks[d.docks["yard"].isin(cand) & d.docks["kind"].eq(r["needs"]) & (d.docks["size_class"] >= size.get(asset, 1))]
             if docks.empty:
                 out.append(Problem(f["work_packages"], r["_row"], "needs", f"package {a}/{r['id']} needs a {r['needs']} of size class >= {size.get(asset, 1)}, which none of its candidate yards ({', '.join(cand)}) has"))
@@ -174,7 +181,7 @@ def planned_days(d: MaintenanceData) -> dict[str, int]:
     cp = critical_path_days(d)
     out = {}
     for a, p in zip(d.availabilities["id"], d.availabilities["planned_days"]):
-        out[a] = int(p) if p is not None and not pd.isna(p) else cp.get(a, 0)
+        out[a] = int(p) if given(p) else cp.get(a, 0)
     return out
 
 

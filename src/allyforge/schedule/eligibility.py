@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from allyforge.schedule.data import MaintenanceData, critical_path_days, planned_days
+from allyforge.schedule.data import MaintenanceData, critical_path_days, given, planned_days
 
 US_HOMEPORTS = frozenset({"US", "GU"})
 
@@ -133,7 +133,7 @@ def eligibility(d: MaintenanceData, rules: EligibilityRules, origin: dt.date, ho
                 why[y.id] = "nuclear-powered ships are excluded from commercial yards"
                 continue
             missing = []
-            for kind in sorted({k for k in pk["needs"] if k is not None}):
+            for kind in sorted({k for k in pk["needs"] if given(k)}):
                 ok = docks[(docks["yard"] == y.id) & (docks["kind"] == kind) & (docks["size_class"] >= a["size_class"])]
                 if ok.empty:
                     missing.append(f"no {kind} of size class >= {a['size_class']}")
@@ -145,7 +145,7 @@ def eligibility(d: MaintenanceData, rules: EligibilityRules, origin: dt.date, ho
             windows = None
             if a["kind"] == "ship":
                 abroad = d.countries.get(y.site, "") not in US_HOMEPORTS
-                reassign = a["reassignment"] if a["reassignment"] is not None and not pd.isna(a["reassignment"]) else None
+                reassign = a["reassignment"] if given(a["reassignment"]) else None
                 windows, reason = start_windows(
                     abroad=abroad, homeport=a["homeport_country"], reassignment=reassign, work=av.work,
                     planned=planned[av.id], rules=rules, origin=origin, horizon=horizon,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from allyforge.schedule.core import CoreModel, Mode, Project, Resource, Task, build
-from allyforge.schedule.data import MaintenanceData
+from allyforge.schedule.data import MaintenanceData, critical_path_days, given
 from allyforge.schedule.eligibility import Eligibility
 
 
@@ -77,7 +77,7 @@ def build_project(d: MaintenanceData, elig: Eligibility, selected: list[str], or
             modes = []
             for opt in elig.options[a]:
                 w = {wf(opt.yard): int(p.workforce)} if p.workforce else {}
-                if p.needs is None:
+                if not given(p.needs):
                     modes.append(Mode(w, opt.yard))
                     continue
                 for k in docks_at.get((opt.yard, p.needs), []):
@@ -106,6 +106,7 @@ def build_model(
     m = cm.model
     av = d.availabilities.set_index("id")
     kind = dict(zip(d.assets["id"], d.assets["kind"]))
+    shortest = critical_path_days(d)
     by_group: dict[str, list[str]] = {}
     for t in project.tasks:
         by_group.setdefault(t.group, []).append(t.id)
@@ -119,13 +120,14 @@ def build_model(
         e = m.NewIntVar(release, horizon, f"E[{a}]")
         m.AddMinEquality(s, [cm.start[i] for i in ids])
         m.AddMaxEquality(e, [cm.end[i] for i in ids])
+        m.Add(e >= s + shortest[a])  # redundant, gives the LP relaxation the critical path
         for opt in elig.options[a]:
             if opt.start_windows is not None:
                 dom = cp_model.Domain.FromIntervals([[lo, hi - 1] for lo, hi in opt.start_windows])
                 m.AddLinearExpressionInDomain(s, dom).OnlyEnforceIf(cm.choice[(a, opt.yard)])
         t = m.NewIntVar(0, max(0, horizon - due), f"T[{a}]")
         m.Add(t >= e - due)
-        lost = m.NewIntVar(0, horizon, f"L[{a}]")
+        lost = m.NewIntVar(shortest[a], horizon, f"L[{a}]")
         m.Add(lost == e - (s if kind[av.loc[a, "asset"]] == "ship" else release))
         S[a], E[a], T[a], L[a] = s, e, t, lost
         w = int(round(float(av.loc[a, "weight"]) * SCALE))
