@@ -199,6 +199,9 @@ class SolverSettings:
     time_limit: float = 60.0  # CP-SAT deterministic seconds
     random_seed: int = 0
     relative_gap_limit: float = 0.0
+    # Optional wall-clock cap, only to match a peer's wall-clock limit in a benchmark:
+    # it makes results depend on machine load, so schedules never set it by default.
+    wall_limit: float | None = None
 
     def apply(self, solver: cp_model.CpSolver) -> None:
         p = solver.parameters
@@ -206,6 +209,8 @@ class SolverSettings:
         p.max_deterministic_time = float(self.time_limit)
         p.random_seed = int(self.random_seed)
         p.relative_gap_limit = float(self.relative_gap_limit)
+        if self.wall_limit is not None:
+            p.max_time_in_seconds = float(self.wall_limit)
         if self.num_workers > 1:
             p.interleave_search = True
 
@@ -217,6 +222,7 @@ class SolverSettings:
             "random_seed": self.random_seed,
             "relative_gap_limit": self.relative_gap_limit,
             "interleave_search": self.num_workers > 1,
+            "max_time_in_seconds": self.wall_limit,
         }
 
 
