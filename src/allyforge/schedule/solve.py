@@ -13,6 +13,7 @@ from allyforge.pack.errors import PackError, Problem
 from allyforge.schedule.core import STATUS, SolverSettings, gap
 from allyforge.schedule.data import MaintenanceData, critical_path_days, from_network
 from allyforge.schedule.eligibility import Eligibility, EligibilityRules, eligibility
+from allyforge.schedule.greedy import greedy
 from allyforge.schedule.model import SCALE, MaintenanceModel, Weights, build_model, dk, task_id
 from allyforge.schedule.result import Schedule
 
@@ -67,6 +68,8 @@ def schedule(
     mm = build_model(data, elig, selected, origin, horizon_days, weights)
     if warm_start is not None and warm_start.ok:
         _hint(mm, warm_start, origin)
+    else:
+        _hint_plan(mm, greedy(data, elig, selected, origin, horizon_days, weights))
     solver = cp_model.CpSolver()
     settings.apply(solver)
     st = solver.Solve(mm.core.model, _Callback(progress) if progress else None)
@@ -147,6 +150,27 @@ def _hint(mm: MaintenanceModel, prev: Schedule, origin: dt.date) -> None:
         for (g, tag), lit in cm.choice.items():
             if g == r.availability:
                 m.AddHint(lit, tag == r.yard)
+
+
+def _hint_plan(mm: MaintenanceModel, plan: dict) -> None:
+    """Hint a greedy plan: yards, package starts and the mode (yard, dock) of each package."""
+    m, cm = mm.core.model, mm.core
+    tasks = {t.id: t for t in cm.project.tasks}
+    for a, (yard, pk) in plan.items():
+        for (g, tag), lit in cm.choice.items():
+            if g == a:
+                m.AddHint(lit, tag == yard)
+        for p, (start, dock) in pk.items():
+            tid = task_id(a, p)
+            m.AddHint(cm.start[tid], int(start))
+            t = tasks[tid]
+            for lit, md in zip(cm.mode_lits[tid], t.modes):
+                if lit.Index() >= 0 and not isinstance(lit, int):
+                    want = md.tag == yard and (dock is None or dk(dock) in md.demands)
+                    try:
+                        m.AddHint(lit, want)
+                    except TypeError:
+                        pass
 
 
 PACKAGE_COLUMNS = ["availability", "asset", "package", "yard", "dock", "start", "end", "start_day", "end_day", "duration", "workforce"]
