@@ -90,7 +90,7 @@ av_st = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(ship_st, av_st), min_size=1, max_size=4))
 def test_no_ineligible_placement_and_no_eligible_one_excluded(pairs) -> None:
     ships = [{**s, "id": f"ship{i}"} for i, (s, _) in enumerate(pairs)]
