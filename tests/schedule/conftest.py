@@ -1,25 +1,12 @@
-"""Fixtures for the scheduler tests: the maintenance pack and the PSPLIB oracle files."""
+"""Fixtures for the scheduler tests: the maintenance pack (oracle files come from tests/conftest.shared_path)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
-
-
-def oracle(*parts: str) -> Path:
-    """A file under ../shared/oracles; missing fails under CI=true and skips elsewhere."""
-    p = SHARED.joinpath("oracles", *parts)
-    if not p.exists():
-        msg = f"reference data {p} is absent (tests read ../shared beside the project root)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(msg)
-        pytest.skip(msg)
-    return p
 
 
 @pytest.fixture

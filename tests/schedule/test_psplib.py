@@ -18,13 +18,13 @@ from allyforge.schedule.check import check_project
 from allyforge.schedule.core import SolverSettings, solve_rcpsp
 from allyforge.schedule.patterson import PattersonError, read_patterson
 
-from .conftest import oracle
+from tests.conftest import shared_path
 
 SAMPLE = [f"J30_{k}.txt" for k in range(1, 481, 12)]  # 40 instances, all 48 parameter sets x ~1
 
 
 def _optima() -> dict[str, int]:
-    with oracle("psplib-j30", "optimal.csv").open() as f:
+    with shared_path("oracles", "psplib-j30", "optimal.csv").open() as f:
         return {r["instance"]: int(r["optimal_makespan"]) for r in csv.DictReader(f)}
 
 
@@ -35,7 +35,7 @@ def test_sample_is_fixed_and_large_enough() -> None:
 @pytest.mark.parametrize("name", SAMPLE)
 def test_j30_reaches_proven_optimum(name: str) -> None:
     opt = _optima()[name]
-    project = read_patterson(oracle("psplib-j30", name))
+    project = read_patterson(shared_path("oracles", "psplib-j30", name))
     assert len(project.tasks) == 32 and len(project.resources) == 4  # 30 jobs + 2 dummies, 4 resources
     res = solve_rcpsp(project, SolverSettings(num_workers=1, time_limit=10.0))
     assert res.makespan == opt, f"{name}: makespan {res.makespan}, proven optimum {opt} ({res.status})"
@@ -44,7 +44,7 @@ def test_j30_reaches_proven_optimum(name: str) -> None:
 
 
 def test_patterson_reader_rejects_truncated_file(tmp_path) -> None:
-    src = oracle("psplib-j30", "J30_1.txt").read_text().split()
+    src = shared_path("oracles", "psplib-j30", "J30_1.txt").read_text().split()
     p = tmp_path / "cut.txt"
     p.write_text(" ".join(src[: len(src) // 2]))
     with pytest.raises(PattersonError, match="ends early"):
@@ -52,7 +52,7 @@ def test_patterson_reader_rejects_truncated_file(tmp_path) -> None:
 
 
 def test_project_checker_catches_a_violation() -> None:
-    project = read_patterson(oracle("psplib-j30", "J30_1.txt"))
+    project = read_patterson(shared_path("oracles", "psplib-j30", "J30_1.txt"))
     res = solve_rcpsp(project, SolverSettings(num_workers=1, time_limit=10.0))
     starts = dict(res.starts)
     succ = next(b for a, b in project.precedences if a == "2")
