@@ -21,6 +21,8 @@ _LAZY: dict[str, str] = {
     "Scenario": "allyforge.scenario",
     "simulate": "allyforge.simulate",
     "SimulationResult": "allyforge.simulate",
+    "optimize": "allyforge.optimize",
+    "Plan": "allyforge.optimize",
 }
 
 

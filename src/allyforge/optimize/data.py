@@ -53,6 +53,7 @@ class PlanningData:
 
     drivers: Drivers
     sample_ids: np.ndarray
+    extra_stockpiles: tuple[str, ...] = ()  # site/item nodes a candidate stockpile may fill
 
     @property
     def net(self) -> Network:
@@ -104,6 +105,7 @@ class PlanningData:
         pairs.append(self.drivers.demands[["site", "item"]])
         st = self.net.table("stocks").reset_index()
         pairs.append(st[["site", "item"]])
+        pairs += [pd.DataFrame({"site": [n.split("/", 1)[0]], "item": [n.split("/", 1)[1]]}) for n in self.extra_stockpiles]
         df = pd.concat(pairs, ignore_index=True).drop_duplicates().sort_values(["site", "item"])
         return pd.MultiIndex.from_frame(df.reset_index(drop=True))
 
@@ -130,8 +132,6 @@ class PlanningData:
             names.add(f"{ch.site}/{ch.item}")
         names |= set(self.extra_stockpiles)
         return pd.Index(sorted(names), name="stockpile")
-
-    extra_stockpiles: tuple[str, ...] = ()
 
     @cached_property
     def release_rule(self) -> pd.Series:

@@ -105,7 +105,13 @@ class Plan:
     solver: dict
     flows: dict[str, pd.DataFrame]  # runs, ship, stock, reserve, release, deliver, short (sample, entity, period, value)
     summary: pd.DataFrame  # per demand stream: required, delivered, shortfall (units x periods), first short period
-    portfolio: pd.DataFrame | None = None
+    portfolio: pd.DataFrame | None = None  # chosen candidates: candidate, kind, target, party, fiscal_year, period, effective, cost, currency
+    portfolio_costs: pd.DataFrame | None = None  # by party and fiscal year, in the party's currency and in base
+    evaluation: pd.DataFrame | None = None  # expected and P90 shortfall before/after (simulator, fresh seeds) and in sample
+    pareto: pd.DataFrame | None = None  # budget scale, cost, candidates, shortfall
+    budgets: pd.DataFrame | None = None
+    cost_per_unit_avoided: dict | None = None  # base currency per unit of expected shortfall avoided, per measure
+    invest_scenario: Scenario | None = None  # the scenario with the portfolio as invest events
     extra: dict = field(default_factory=dict)
 
     @property
