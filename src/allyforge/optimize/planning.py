@@ -120,66 +120,83 @@ class PlanningBuilder:
     def stock_balance(self) -> None:
         """on-hand(t) = on-hand(t-1) + output arriving + lane arrivals + releases - inputs - shipments - deliveries."""
         d = self.d
-        nodes = self.c_node
-        parts = []
+        T = len(self.c_period)
+        node_pos = self.c_node.get_indexer
         procs = d.processes
         pos = procs.index.get_indexer
-        # output of runs started cycle_time periods ago (x quantity x yield)
+        runs = self.runs.labels.to_numpy()
+        src = []  # (variable labels [S, E, T], node per entity, coefficient per entity and source period, lag)
         out = d.outputs
         if len(out):
             pi = pos(out["process"])
             coef = out["quantity"].to_numpy(float) * d.yields[pi]
-            r = self.runs.isel(process=xr.DataArray(pi, dims="out_line"))
-            node = d.node_label(procs["site"].to_numpy()[pi], out["item"].to_numpy())
-            parts.append(self._by_node(r, "out_line", node, coef, d.cycle[pi]))
+            src.append((runs[:, pi], node_pos(d.node_label(procs["site"].to_numpy()[pi], out["item"].to_numpy())), np.repeat(coef[:, None], T, 1), d.cycle[pi]))
         inp = d.inputs
         if len(inp):
             pi = pos(inp["process"])
-            r = self.runs.isel(process=xr.DataArray(pi, dims="in_line"))
-            node = d.node_label(procs["site"].to_numpy()[pi], inp["item"].to_numpy())
-            parts.append(self._by_node(r, "in_line", node, -inp["quantity"].to_numpy(float), np.zeros(len(pi), int)))
+            coef = -inp["quantity"].to_numpy(float)
+            src.append((runs[:, pi], node_pos(d.node_label(procs["site"].to_numpy()[pi], inp["item"].to_numpy())), np.repeat(coef[:, None], T, 1), np.zeros(len(pi), int)))
         ln = d.lanes
         if len(ln):
             L = len(ln)
+            ship = self.ship.labels.to_numpy()
+            dest = node_pos(d.node_label(ln["destination"], ln["item"]))
             share = d.drivers.lane_delay_share
-            dest = d.node_label(ln["destination"], ln["item"])
-            if np.any(share > 0):
-                # the delayed share of a shipment arrives delay periods later (S2.3)
-                parts.append(self._by_node(self.ship * self.da(1 - share, "lane", "period"), "lane", dest, np.ones(L), d.lead))
-                for delay in np.unique(d.drivers.lane_delay[d.drivers.lane_delay > 0]):
-                    w = np.where(d.drivers.lane_delay == delay, share, 0.0)
-                    parts.append(self._by_node(self.ship * self.da(w, "lane", "period"), "lane", dest, np.ones(L), d.lead + int(delay)))
-            else:
-                parts.append(self._by_node(1 * self.ship, "lane", dest, np.ones(L), d.lead))
-            parts.append(self._by_node(1 * self.ship, "lane", d.node_label(ln["origin"], ln["item"]), -np.ones(L), np.zeros(L, int)))
+            delay = d.drivers.lane_delay
+            # the delayed share of a shipment arrives `delay` periods later (S2.3)
+            src.append((ship, dest, 1.0 - share, d.lead))
+            for dv in np.unique(delay[(delay > 0) & (share > 0)]):
+                src.append((ship, dest, np.where(delay == dv, share, 0.0), d.lead + int(dv)))
+            src.append((ship, node_pos(d.node_label(ln["origin"], ln["item"])), -np.ones((L, T)), np.zeros(L, int)))
         dem = d.drivers.demands
-        parts.append(self._by_node(1 * self.deliver, "demand", d.node_label(dem["site"], dem["item"]), -np.ones(len(dem)), np.zeros(len(dem), int)))
+        src.append((self.deliver.labels.to_numpy(), node_pos(d.node_label(dem["site"], dem["item"])), -np.ones((len(dem), T)), np.zeros(len(dem), int)))
         if len(self.c_stockpile):
-            parts.append(self._by_node(1 * self.release, "stockpile", np.asarray(self.c_stockpile, object), np.ones(len(self.c_stockpile)), np.zeros(len(self.c_stockpile), int)))
-        flows = parts[0]
-        for p in parts[1:]:
-            flows = flows + p
-        lhs = self.stock - self.stock.shift(period=1) - flows
-        init = np.zeros((len(nodes), len(self.c_period)))
+            K = len(self.c_stockpile)
+            src.append((self.release.labels.to_numpy(), node_pos(np.asarray(self.c_stockpile, object)), np.ones((K, T)), np.zeros(K, int)))
+        N = len(self.c_node)
+        stock = self.stock.labels.to_numpy()
+        # on-hand(t) - on-hand(t-1) - inflows + outflows: flip the flow signs, add the stock terms
+        src = [(lab, node, -coef, lag) for lab, node, coef, lag in src]
+        src += [(stock, np.arange(N), np.ones((N, T)), np.zeros(N, int)), (stock, np.arange(N), -np.ones((N, T)), np.ones(N, int))]
+        lhs = self._direct_expression(src, "node", self.c_node)
+        init = np.zeros((len(self.c_node), T))
         init[:, 0] = d.initial_on_hand
         self.m.add_constraints(lhs == self.da(init, "node", "period"), name="Stock-balance")
 
-    def _by_node(self, expr: linopy.LinearExpression | linopy.Variable, dim: str, node: np.ndarray, coef: np.ndarray, lag: np.ndarray) -> linopy.LinearExpression:
-        """Sum of coef_e * expr[e, t - lag_e] grouped into stock points, reindexed to every node."""
-        out = None
-        for g in np.unique(lag):
-            sel = np.flatnonzero(lag == g)
-            part = expr.isel({dim: sel})
-            if g:
-                part = part.shift(period=int(g))
-            part = part * xr.DataArray(coef[sel], dims=dim)
-            grp = xr.DataArray(node[sel], dims=dim, name="node")
-            if dim in part.indexes:
-                grp = grp.assign_coords({dim: part.indexes[dim]})
-            summed = part.groupby(grp).sum().reindex(node=self.c_node)
-            out = summed if out is None else out + summed
-        assert out is not None
-        return out
+    def _direct_expression(self, sources: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]], dim: str, index: pd.Index) -> linopy.LinearExpression:
+        """sum over entities e mapped to row r of coef[e, t - lag_e] * var[e, t - lag_e], as one expression
+        (sample, dim, period) assembled directly from label arrays (one term slot per entity): linopy's
+        representation without a merge per term, which is what keeps the build near matrix speed."""
+        S, T, N = len(self.c_sample), len(self.c_period), len(index)
+        labs, coefs, nodes = [], [], []
+        t = np.arange(T)[None, :]
+        for lab, node, coef, lag in sources:
+            if (np.asarray(node) < 0).any():
+                raise ValueError("a flow names a stock point outside the model")
+            t_src = t - np.asarray(lag)[:, None]
+            ok = t_src >= 0
+            tc = np.clip(t_src, 0, None)
+            e = np.arange(lab.shape[1])[:, None]
+            labs.append(np.where(ok[None], lab[:, e, tc], -1))
+            coefs.append(np.where(ok, coef[e, tc], 0.0))
+            nodes.append(np.asarray(node))
+        lab = np.concatenate(labs, axis=1)
+        coef = np.concatenate(coefs, axis=0)
+        node = np.concatenate(nodes)
+        order = np.argsort(node, kind="stable")
+        ns = node[order]
+        rank = np.arange(len(ns)) - np.searchsorted(ns, ns, side="left")
+        K = int(rank.max()) + 1 if len(ns) else 1
+        V = np.full((S, N, T, K), -1, dtype=lab.dtype)
+        C = np.zeros((S, N, T, K))
+        V[:, ns, :, rank] = lab[:, order, :].transpose(1, 0, 2)
+        C[:, ns, :, rank] = np.broadcast_to(coef[order][:, None, :], (len(ns), S, T))
+        dims = ("sample", dim, "period", "_term")
+        ds = xr.Dataset(
+            {"coeffs": (dims, C), "vars": (dims, V), "const": (dims[:3], np.zeros((S, N, T)))},
+            coords={"sample": self.c_sample, dim: index, "period": self.c_period},
+        )
+        return linopy.LinearExpression(ds, self.m)
 
     def stockpile_balance(self) -> None:
         if not len(self.c_stockpile):
@@ -207,11 +224,15 @@ class PlanningBuilder:
     def demand_balance(self) -> None:
         """Backorder streams: backlog(t) = backlog(t-1) + due(t) - delivered(t); lost sales: short = due - delivered."""
         d = self.d
-        back = self.da(d.drivers.demands["backorder"].to_numpy(bool), "demand")
-        due = self.da(d.demand, "sample", "demand", "period")
-        carried = self.short.shift(period=1).where(back)
-        lhs = self.short + self.deliver - carried if bool(back.any()) else self.short + self.deliver
-        self.m.add_constraints(lhs == due, name="Demand-balance")
+        back = d.drivers.demands["backorder"].to_numpy(bool)
+        D, T = len(self.c_demand), len(self.c_period)
+        short, deliver = self.short.labels.to_numpy(), self.deliver.labels.to_numpy()
+        rows = np.arange(D)
+        src = [(short, rows, np.ones((D, T)), np.zeros(D, int)), (deliver, rows, np.ones((D, T)), np.zeros(D, int))]
+        if back.any():  # backorders carry over: - backlog(t-1)
+            src.append((short[:, back], rows[back], -np.ones((int(back.sum()), T)), np.ones(int(back.sum()), int)))
+        lhs = self._direct_expression(src, "demand", self.c_demand)
+        self.m.add_constraints(lhs == self.da(d.demand, "sample", "demand", "period"), name="Demand-balance")
         if self.must_meet_priority is not None:
             prio = d.drivers.demands["priority"].to_numpy(int)
             mask = self.da(np.broadcast_to((prio <= self.must_meet_priority)[None, :, None], self.short.shape), "sample", "demand", "period")
@@ -222,19 +243,17 @@ class PlanningBuilder:
         """Mean over samples of shortfall penalties (backorder costs) + holding + production + transport."""
         d = self.d
         w = 1.0 / len(self.c_sample)
-        terms = [
-            (self.short * self.da(d.shortfall_cost, "demand", "period")).sum(),
-            (self.stock * self.da(d.holding, "node", "period")).sum(),
-            (self.runs * self.da(d.run_cost, "process", "period")).sum(),
-            (self.ship * self.da(d.lane_cost + self._transit_holding(), "lane", "period")).sum(),
-        ]
+        S = len(self.c_sample)
+        parts = [(self.short, d.shortfall_cost), (self.stock, d.holding), (self.runs, d.run_cost), (self.ship, d.lane_cost + self._transit_holding())]
         if len(self.c_stockpile):
-            h = d.holding[d.node_labels.get_indexer(self.c_stockpile)]
-            terms.append((self.reserve * self.da(h, "stockpile", "period")).sum())
-        obj = terms[0]
-        for t in terms[1:]:
-            obj = obj + t
-        obj = obj * w
+            parts.append((self.reserve, d.holding[d.node_labels.get_indexer(self.c_stockpile)]))
+        # one flat expression over every (variable, coefficient) pair, mean over samples
+        labs = np.concatenate([v.labels.to_numpy().ravel() for v, _ in parts])
+        coefs = np.concatenate([np.broadcast_to(c[None], (S, *c.shape)).ravel() * w for _, c in parts])
+        keep = (coefs != 0) & (labs >= 0)
+        obj = linopy.LinearExpression(
+            xr.Dataset({"coeffs": (("_term",), coefs[keep]), "vars": (("_term",), labs[keep]), "const": ((), 0.0)}), self.m
+        )
         if self.extra_cost is not None:
             obj = obj + self.extra_cost
         self.m.add_objective(obj)
