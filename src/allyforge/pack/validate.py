@@ -94,7 +94,7 @@ def _empty(table: Table) -> pd.DataFrame:
 
 
 def _typed_column(col: Column, s: pd.Series, rows: pd.Series, label: str, cal: Calendar | None, out: _Collector) -> pd.Series:
-    s = s.astype(object).where(s.notna(), "")
+    s = s.astype("str").fillna("")  # arrow-backed strings: fast comparisons
     blank = s.eq("").to_numpy()
     if col.required and blank.any():
         out.add_rows(label, rows[blank], col.name, "required value missing")
@@ -135,7 +135,8 @@ def _typed_column(col: Column, s: pd.Series, rows: pd.Series, label: str, cal: C
                 out.add(label, r, col.name, f"{v!r} is not one of {', '.join(allowed)}")
         return filled.where(~blank, None)
     if dtype == "list":
-        return filled.map(lambda v: tuple(x.strip() for x in v.split(";") if x.strip()))
+        parsed = {v: tuple(x.strip() for x in v.split(";") if x.strip()) for v in pd.unique(filled)}
+        return pd.Series([parsed[v] for v in filled], index=s.index, dtype=object)
     if dtype in ("country", "country_or_any", "currency"):
         pat = _CURRENCY if dtype == "currency" else _COUNTRY
         ok = filled.str.match(pat.pattern).to_numpy() | blank
@@ -300,16 +301,19 @@ def _lanes(tables: dict[str, pd.DataFrame], labels: dict[str, str], out: _Collec
     same = ln["origin"].notna() & ln["origin"].eq(ln["destination"])
     out.add_rows(label, ln.loc[same, ROW], "destination", "a lane's origin and destination are the same site")
     active = ln[ln["status"].eq("active")]
-    for (dest, item), grp in active.groupby(["destination", "item"], sort=False):
-        shares = grp["share"]
-        if shares.isna().all():
-            continue
-        if shares.isna().any():
-            out.add_rows(label, grp.loc[shares.isna(), ROW], "share", f"shares into ({dest}, {item}) must be all given or all blank")
-            continue
-        total = float(shares.sum())
-        if abs(total - 1.0) > SHARE_TOLERANCE:
-            out.add(label, int(grp[ROW].min()), "share", f"shares of active lanes into ({dest}, {item}) sum to {total:.6g}, not 1 (rows {', '.join(map(str, grp[ROW].tolist()[:10]))})")
+    g = active.assign(_na=active["share"].isna(), _given=active["share"].notna()).groupby(["destination", "item"], sort=False)
+    stats = g.agg(na=("_na", "sum"), given=("_given", "sum"), total=("share", "sum"), first=(ROW, "min"))
+    mixed = stats[(stats["na"] > 0) & (stats["given"] > 0)]
+    if len(mixed):
+        keys = set(mixed.index)
+        in_mixed = np.array([k in keys for k in zip(active["destination"], active["item"])], dtype=bool)
+        sub = active[in_mixed & active["share"].isna().to_numpy()]
+        for (dest, item), grp in sub.groupby(["destination", "item"], sort=False):
+            out.add_rows(label, grp[ROW], "share", f"shares into ({dest}, {item}) must be all given or all blank")
+    bad = stats[(stats["na"] == 0) & ((stats["total"] - 1.0).abs() > SHARE_TOLERANCE)]
+    for (dest, item), r in bad.iterrows():
+        rows = active.loc[active["destination"].eq(dest) & active["item"].eq(item), ROW].tolist()
+        out.add(label, int(r["first"]), "share", f"shares of active lanes into ({dest}, {item}) sum to {r['total']:.6g}, not 1 (rows {', '.join(map(str, rows[:10]))})")
 
 
 def _demand_supplied(tables: dict[str, pd.DataFrame], labels: dict[str, str], out: _Collector) -> None:
