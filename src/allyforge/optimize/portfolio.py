@@ -222,10 +222,18 @@ def solve_portfolio(
 
 def brute_force_portfolio(data: PlanningData, options: list[PurchaseOption], budgets: pd.DataFrame, solver: str = "highs") -> tuple[float, tuple[str, ...]]:
     """Enumerate every feasible set of purchase options (at most one per candidate, within budgets)
-    and solve the recourse LP for each: the reference the MILP must match on small instances."""
+    and solve the recourse LP for each: the reference the MILP must match on small instances.
+    One model is built with the purchases fixed; each subset only moves their bounds."""
+    from allyforge.optimize.solve import run_solver
+
     by_cand: dict[str, list[PurchaseOption]] = {}
     for o in options:
         by_cand.setdefault(o.candidate, []).append(o)
+    b = PortfolioBuilder(data, options, budgets, fixed={})
+    pm = b.build()
+    if pm.extra.get("relaxed_partial"):
+        raise ValueError("brute force is for instances without licensed or part-period-banned uncapped lanes")
+    labels = [o.label for o in options]
     best = (np.inf, ())
     for pick in itertools.product(*[[None, *v] for v in by_cand.values()]):
         chosen = [o for o in pick if o is not None]
@@ -238,7 +246,10 @@ def brute_force_portfolio(data: PlanningData, options: list[PurchaseOption], bud
         ok = all(v <= float(budgets.loc[(budgets["party"] == p) & (budgets["fiscal_year"] == y), "budget"].sum()) + 1e-9 for (p, y), v in spend.items())
         if not ok:
             continue
-        sol = solve_portfolio(data, options, budgets, solver=solver, fixed={o.label: 1 for o in chosen})
-        if sol.objective < best[0] - 1e-9:
-            best = (sol.objective, tuple(o.label for o in chosen))
+        on = xr.DataArray([1.0 if lab in {o.label for o in chosen} else 0.0 for lab in labels], coords=[b.c_option])
+        pm.model.variables["buy"].update(lower=on, upper=on)
+        run_solver(pm, solver)
+        obj = float(pm.model.objective.value)
+        if obj < best[0] - 1e-9:
+            best = (obj, tuple(o.label for o in chosen))
     return best
