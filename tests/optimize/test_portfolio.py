@@ -80,3 +80,16 @@ def test_exported_invest_events_run_in_the_simulator(tmp_path) -> None:
     base = allyforge.simulate(net, sc, samples=5, seed=3)
     assert res.total_shortfall().shape == (5,)
     assert (res.out.demand["backlog"].sum() <= base.out.demand["backlog"].sum() + 1e-9)
+
+
+def test_public_api_is_deterministic(tiny) -> None:
+    import allyforge.optimize.portfolio  # noqa: F401  (importing the subpackage must not shadow the function)
+
+    sc = parse_scenario("name: t\npack: tiny\nsamples: 2\nseed: 9\nrules: {disable: ['*']}\n"
+                        "events:\n  - {type: export_ban, origin: CN, destination: JP, items: [ore], start: 2026-02, duration: {uniform: [2, 8]}}\n")
+    a = allyforge.optimize(tiny, sc, samples=2, eval_samples=10, pareto=(1.0,))
+    b = allyforge.optimize(tiny, sc, samples=2, eval_samples=10, pareto=(1.0,))
+    assert a.objective == b.objective
+    assert a.portfolio.equals(b.portfolio)
+    assert a.evaluation.equals(b.evaluation)
+    assert {"expected unit-periods short (backlog at each period's end plus lost units)"} <= set(a.evaluation["measure"])
