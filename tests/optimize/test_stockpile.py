@@ -43,3 +43,15 @@ def test_sized_stockpile_meets_target_and_is_smallest(tmp_path) -> None:
     # days of cover = size / daily consumption (2 ore per widget over the horizon's days)
     row = r.sizes.iloc[0]
     assert row["days_of_cover"] == pytest.approx(size / row["daily_consumption"])
+
+
+def test_unreachable_target_explained_by_elastic_slack(tmp_path) -> None:
+    # a widget due in the first period cannot be made in time from any stock of ore (cycle time 1):
+    # every sample is short at least 1 unit-period, so target 0 is infeasible; the elastic re-solve says by how much
+    from allyforge.optimize.solve import InfeasibleError
+
+    net = allyforge.load_pack(write_serial_pack(tmp_path / "s", mine_cap=4, make_cap=3, demand=(1, 0, 0, 2, 2, 2)))
+    with pytest.raises(InfeasibleError) as e:
+        size_stockpiles(net, parse_scenario(OUTAGE), target=0.0)
+    msg = " ".join(e.value.explanation)
+    assert "Program-shortfall-target[widget-us]" in msg and "least reachable is 1" in msg

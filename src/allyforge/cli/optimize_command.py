@@ -60,6 +60,7 @@ def optimize(
     eval_samples: int = typer.Option(200, "--eval-samples", min=1, help="Fresh simulator samples for the out-of-sample evaluation."),
     seed: int = typer.Option(None, "--seed", min=0, help="Overrides the scenario's seed."),
     pareto: str = typer.Option("0,0.25,0.5,1,2", "--pareto", help="Budget multiples for the budget-versus-shortfall curve (comma-separated)."),
+    stockpile_target: float = typer.Option(None, "--stockpile-target", min=0, help="Also size stockpiles: each program's P90 unit-periods short at most this."),
     out: Path = typer.Option(None, "--out", help="Directory for tables (CSV), the Pareto plot (HTML) and the portfolio scenario (YAML)."),
     fmt: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
@@ -97,7 +98,17 @@ def optimize(
         fail(str(e), EXIT_FAILURE)
     except ValueError as e:
         fail(str(e), EXIT_BAD_INPUT)
-    _report(plan, fmt)
+    sizing = None
+    if stockpile_target is not None:
+        from allyforge.optimize import size_stockpiles
+
+        try:
+            sizing = size_stockpiles(net, sc.with_overrides(seed=seed), stockpile_target, samples=samples or 30, solver=solver)
+        except InfeasibleError as e:
+            fail(str(e), EXIT_BAD_INPUT)
+        except SolverFailure as e:
+            fail(str(e), EXIT_FAILURE)
+    _report(plan, fmt, sizing)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         plan.summary.to_csv(out / "plan_summary.csv", index=False)
@@ -110,14 +121,18 @@ def optimize(
             plan.pareto.to_csv(out / "pareto.csv", index=False)
             (out / "portfolio_scenario.yaml").write_text(scenario_yaml(plan.invest_scenario))
             pareto_figure(plan).write_html(out / "pareto.html", include_plotlyjs=True)
+        if sizing is not None:
+            sizing.sizes.to_csv(out / "stockpiles.csv", index=False)
+            sizing.shortfall.to_csv(out / "stockpile_shortfall.csv", index=False)
         if fmt == "table":
             console.print(f"wrote {out}/")
 
 
-def _report(plan, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def _report(plan, fmt: str, sizing=None) -> None:  # type: ignore[no-untyped-def]
     s = plan.summary
     if fmt == "json":
         doc = {
+            "stockpiles": None if sizing is None else sizing.sizes.to_dict("records"),
             "objective": plan.objective, "solver": plan.solver,
             "plan": s.to_dict("records"),
             "portfolio": None if plan.portfolio is None else plan.portfolio.to_dict("records"),
@@ -143,6 +158,9 @@ def _report(plan, fmt: str) -> None:  # type: ignore[no-untyped-def]
                                 plan.portfolio_costs[["party", "fiscal_year", "currency", "cost"]].itertuples(index=False)))
         console.print(table("Budget versus shortfall", ["budget x", "cost (base)", "candidates", "expected", "P90"],
                             plan.pareto[["budget_scale", "cost_base", "candidates", "expected_shortfall", "p90_shortfall"]].itertuples(index=False)))
+    if sizing is not None:
+        console.print(table("Smallest stockpiles keeping each program's P90 shortfall under target", ["stock point", "size", "days of cover", "value (base)"],
+                            sizing.sizes[["stockpile", "size", "days_of_cover", "value_base"]].itertuples(index=False)))
     console.print(table(f"Best plan (LP, objective {plan.objective:,.2f}, {plan.solver.get('solver')})",
                         ["site", "item", "party", "required", "delivered", "unit-periods short", "unmet at end", "first short"],
                         s[["site", "item", "party", "required", "delivered", "shortfall", "unmet_at_end", "first_short_period"]].itertuples(index=False)))

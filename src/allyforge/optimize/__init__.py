@@ -10,10 +10,12 @@ from allyforge.optimize.api import optimize, pareto_figure, scenario_yaml, with_
 from allyforge.optimize.gsm_readers import StageTableError, read_stage_table, read_willems
 from allyforge.optimize.safety_stock import GSMProblem, GSMSolution, solve_gsm
 from allyforge.optimize.solve import InfeasibleError, Plan, SolverFailure, solve_planning
+from allyforge.optimize.stockpile import StockpileSizing, size_stockpiles
 
 __all__ = [
     "GSMProblem", "GSMSolution", "InfeasibleError", "Plan", "SolverFailure", "StageTableError", "optimize", "pareto_figure",
-    "read_stage_table", "read_willems", "scenario_yaml", "solve_gsm", "solve_planning", "with_investments",
+    "StockpileSizing", "read_stage_table", "read_willems", "scenario_yaml", "size_stockpiles", "solve_gsm", "solve_planning",
+    "with_investments",
 ]
 
 

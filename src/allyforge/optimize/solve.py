@@ -58,6 +58,9 @@ def run_solver(pm: PlanningModel, solver: str = "highs", seed: int = 0, time_lim
     status, condition = pm.model.solve(solver_name=solver, **opts)
     secs = time.perf_counter() - t0
     if condition in ("infeasible", "infeasible_or_unbounded"):
+        if any(pm.model.variables[v].attrs.get("binary") or pm.model.variables[v].attrs.get("integer") for v in pm.model.variables):
+            # an IIS is an LP notion; MILPs are explained by their callers through elastic slacks
+            raise InfeasibleError(["the mixed-integer model is infeasible (see the elastic explanation)"])
         raise InfeasibleError(explain_infeasibility(pm))
     if status != "ok" and not (condition == "time_limit" and pm.model.objective.value is not None and np.isfinite(pm.model.objective.value)):
         raise SolverFailure(f"{solver} stopped: status {status}, condition {condition}")

@@ -24,6 +24,7 @@ from allyforge.optimize.planning import PlanningBuilder
 from allyforge.scenario import Scenario, resolve
 
 MEASURES = ("unit_periods", "short_at_end")
+ELASTIC_PENALTY = 1e9  # per unit of target violated, base currency: dominates any stockpile value
 
 
 def candidate_points(net: Network, items: list[str] | None = None) -> list[str]:
@@ -41,8 +42,10 @@ def candidate_points(net: Network, items: list[str] | None = None) -> list[str]:
 
 
 class StockpileBuilder(PlanningBuilder):
-    def __init__(self, data: PlanningData, points: list[str], targets: pd.Series, measure: str, quantile: float = 0.9, **kw):
+    def __init__(self, data: PlanningData, points: list[str], targets: pd.Series, measure: str, quantile: float = 0.9, elastic: bool = False, **kw):
         super().__init__(data, **kw)
+        self.elastic = elastic
+        self.slack: dict[str, object] = {}
         self.points = pd.Index(points, name="stockpile")
         self.targets = targets
         self.measure = measure
@@ -78,7 +81,13 @@ class StockpileBuilder(PlanningBuilder):
             total = short.isel(demand=streams).sum(["demand", "period"])
             big = float(d.demand[:, streams].sum(axis=(1, 2)).max() * len(self.c_period)) + 1.0
             z = self.m.add_variables(binary=True, coords=[self.c_sample], name=f"miss-{pid}")
-            self.m.add_constraints(total - big * z <= float(self.targets[pid]), name=f"Program-shortfall-target-{pid}")
+            lhs = total - big * z
+            if self.elastic:  # how far the target must move for a plan to exist
+                e = self.m.add_variables(lower=0, name=f"elastic-{pid}")
+                self.slack[str(pid)] = e
+                lhs = lhs - e
+                self.m.add_objective(self.m.objective.expression + ELASTIC_PENALTY * e, overwrite=True)
+            self.m.add_constraints(lhs <= float(self.targets[pid]), name=f"Program-shortfall-target-{pid}")
             self.m.add_constraints(z.sum() <= allowed, name=f"Program-P90-{pid}")
 
     def _build(self):  # type: ignore[no-untyped-def]
@@ -106,7 +115,7 @@ def size_stockpiles(
     time_limit: float | None = None,
 ) -> StockpileSizing:
     """Smallest stockpiles keeping each program's P90 shortfall (`measure`) at or under `target`."""
-    from allyforge.optimize.solve import run_solver
+    from allyforge.optimize.solve import InfeasibleError, run_solver
 
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {MEASURES}")
@@ -126,7 +135,10 @@ def size_stockpiles(
         run_solver(rpm, solver)
         b = StockpileBuilder(data, points, targets, measure, licence_reference=ref.ship.solution.to_numpy())
         pm = b.build()
-    settings = run_solver(pm, solver, scenario.seed, time_limit=time_limit, mip_gap=1e-6)
+    try:
+        settings = run_solver(pm, solver, scenario.seed, time_limit=time_limit, mip_gap=1e-6)
+    except InfeasibleError:
+        raise InfeasibleError(_elastic_explanation(data, points, targets, measure, b.licence_reference, solver, scenario.seed)) from None
     size = b.size.solution.to_numpy()
     # daily consumption at each point in the sized plan (mean over samples and horizon)
     runs = b.runs.solution.mean("sample").to_numpy()  # [P, T]
@@ -154,3 +166,19 @@ def size_stockpiles(
         per = short[:, st].sum(axis=(1, 2)) if measure == "unit_periods" else short[:, st, -1].sum(axis=1)
         srows.append({"program": pid, "target": tgt, "p90": float(np.quantile(per, 0.9, method="lower")), "samples_over": int((per > tgt + 1e-6).sum())})
     return StockpileSizing(sizes, pd.DataFrame(srows), settings)
+
+
+def _elastic_explanation(data: PlanningData, points: list[str], targets: pd.Series, measure: str, ref: np.ndarray | None, solver: str, seed: int) -> list[str]:
+    """Re-solve with each program's target free to move at a large price; name the targets that moved."""
+    from allyforge.optimize.solve import run_solver
+
+    b = StockpileBuilder(data, points, targets, measure, elastic=True, licence_reference=ref)
+    pm = b.build()
+    run_solver(pm, solver, seed, mip_gap=1e-6)
+    out = []
+    for pid, e in b.slack.items():
+        v = float(e.solution)
+        if v > 1e-6:
+            out.append(f"Program-shortfall-target[{pid}]: no stockpile at the candidate points brings its P90 {measure.replace('_', ' ')} "
+                       f"to {targets[pid]:g}; the least reachable is {targets[pid] + v:g} (lead times and capacities bind before any stockpile can help)")
+    return out or ["the model is infeasible, but no program's target explains it"]
