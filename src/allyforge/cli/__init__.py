@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 # Verb modules; each registers its commands on `app` when imported.
-COMMAND_MODULES = ["allyforge.cli.pack_commands", "allyforge.cli.optimize_command"]
+COMMAND_MODULES = ["allyforge.cli.pack_commands", "allyforge.cli.run_command", "allyforge.cli.optimize_command"]
 
 
 def _version(value: bool) -> None:

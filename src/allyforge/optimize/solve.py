@@ -55,7 +55,8 @@ def run_solver(pm: PlanningModel, solver: str = "highs", seed: int = 0, time_lim
         raise ValueError(f"solver {solver!r} is not installed; linopy finds: {', '.join(linopy.available_solvers)}")
     opts = solver_options(solver, seed, time_limit, mip_gap)
     t0 = time.perf_counter()
-    status, condition = pm.model.solve(solver_name=solver, **opts)
+    extra = {"io_api": "direct"} if solver in ("highs", "gurobi") else {}  # hand matrices over, no LP file
+    status, condition = pm.model.solve(solver_name=solver, progress=False, **extra, **opts)
     secs = time.perf_counter() - t0
     if condition in ("infeasible", "infeasible_or_unbounded"):
         if any(pm.model.variables[v].attrs.get("binary") or pm.model.variables[v].attrs.get("integer") for v in pm.model.variables):

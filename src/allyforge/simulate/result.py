@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from allyforge.simulate.engine import ChunkOut
 
 QUANTILES = (0.1, 0.5, 0.9)
-MIN_TAIL_SAMPLES = 10  # samples beyond a tail quantile for it to be shown without a warning
+MIN_TAIL_SAMPLES = 10
+SENSITIVITY_SAMPLES = 50  # samples rerun per assumption end (the first ones: common random numbers)  # samples beyond a tail quantile for it to be shown without a warning
 
 
 @dataclass
@@ -38,7 +39,7 @@ class SimulationResult:
     binding: np.ndarray  # [S, D] label per sample and stream ('' when no shortfall)
     seed: int
     content_hash: str
-    rerun: Callable[[dict], SimulationResult] | None = field(default=None, repr=False)
+    rerun: Callable[[dict, int], SimulationResult] | None = field(default=None, repr=False)
     _summary: dict | None = field(default=None, repr=False)
 
     # --- shape --------------------------------------------------------------------
@@ -156,7 +157,7 @@ class SimulationResult:
             req = dem[:, ks].sum((1, 2))
             got = deliv[:, ks].sum((1, 2))
             per_t_short = short[:, ks].sum(1)  # [S, T]
-            shortfall = req - got
+            shortfall = np.where(np.abs(req - got) < 1e-9 * np.maximum(1.0, np.abs(req)), 0.0, req - got)
             has = per_t_short > 1e-9
             first = np.where(has.any(1), has.argmax(1), -1)
             labels = self.binding[:, ks]
@@ -192,12 +193,19 @@ class SimulationResult:
 
     def total_shortfall(self) -> np.ndarray:
         """Per sample: units required over the horizon and not delivered by its end, all demands."""
-        return self._new_demand().sum((1, 2)) - self.out.demand["delivered"].sum((1, 2))
+        req = self._new_demand().sum((1, 2))
+        short = req - self.out.demand["delivered"].sum((1, 2))
+        return np.where(np.abs(short) < 1e-9 * np.maximum(1.0, np.abs(req)), 0.0, short)
+
+    def cumulative_shortfall(self) -> np.ndarray:
+        """Per sample: shortfall summed over periods, all demands (unit-periods; S10.3)."""
+        return (self.out.demand["backlog"] + self.out.demand["lost"]).sum((1, 2))
 
     def costs(self) -> pd.DataFrame:
         """Mean cost per party, fiscal year and category, in the party's currency (S11.6)."""
         mean = self.out.costs.mean(0)
-        return party_currency_table(self.network, self.periods, self.parties, mean)
+        t = party_currency_table(self.network, self.periods, self.parties, mean)
+        return t[t["amount"].abs() > 1e-6].reset_index(drop=True)
 
     def warnings(self) -> list[str]:
         n_tail = int(np.floor(self.samples * min(QUANTILES)))
@@ -205,9 +213,14 @@ class SimulationResult:
             return [f"{self.samples} samples leave {n_tail} beyond P10/P90; at least {int(MIN_TAIL_SAMPLES / min(QUANTILES))} are needed for those quantiles to be stable"]
         return []
 
-    def sensitivity(self) -> pd.DataFrame:
-        """One-at-a-time: P50 total shortfall with each ranged recipe quantity at its low and high end (same samples)."""
-        base = float(np.quantile(self.total_shortfall(), 0.5))
+    def sensitivity(self, max_samples: int = SENSITIVITY_SAMPLES) -> pd.DataFrame:
+        """One-at-a-time: P50 cumulative shortfall with each ranged recipe quantity at its low and high end.
+
+        Reruns use the first `max_samples` samples of this run (common random numbers), and the
+        baseline P50 is taken over the same samples.
+        """
+        n = min(self.samples, max_samples)
+        base = float(np.quantile(self.cumulative_shortfall()[:n], 0.5))
         rows = []
         if self.rerun is None:
             return pd.DataFrame(columns=["assumption", "value", "low", "high", "p50_shortfall", "delta_low", "delta_high"])
@@ -223,8 +236,8 @@ class SimulationResult:
                     if v is None or pd.isna(v):
                         res[end] = np.nan
                         continue
-                    other = self.rerun({key: float(v)})
-                    res[end] = float(np.quantile(other.total_shortfall(), 0.5)) - base
+                    other = self.rerun({key: float(v)}, n)
+                    res[end] = float(np.quantile(other.cumulative_shortfall(), 0.5)) - base
                 rows.append({"assumption": f"process_{kind} {r['process']}/{r['item']} quantity", "value": float(r["quantity"]),
                              "low": lo, "high": hi, "p50_shortfall": base, "delta_low": res["low"], "delta_high": res["high"]})
         return pd.DataFrame(rows, columns=["assumption", "value", "low", "high", "p50_shortfall", "delta_low", "delta_high"])
@@ -239,6 +252,7 @@ class SimulationResult:
             "periods": [self.periods[0], self.periods[-1]], "samples": self.samples, "seed": self.seed,
             "programs": progs.to_dict("records"),
             "total_shortfall_p50": float(np.quantile(self.total_shortfall(), 0.5)),
+            "cumulative_shortfall_p50": float(np.quantile(self.cumulative_shortfall(), 0.5)),
             "costs": self.costs().to_dict("records"),
             "warnings": self.warnings(),
         }
