@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +28,29 @@ class InfeasibleError(ValueError):
 
 class SolverFailure(RuntimeError):
     """The solver stopped without a usable solution (time limit, numerical trouble)."""
+
+
+@contextmanager
+def native_stdout_silenced() -> Iterator[None]:
+    """Solver libraries print banners from C++ straight to file descriptor 1 (before any option
+    can silence them); keep them out of our tables and JSON."""
+    sys.stdout.flush()
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # captured streams (tests) have no descriptor to guard
+        yield
+        return
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            try:
+                yield
+            finally:
+                sys.stdout.flush()
+                os.dup2(saved, fd)
+    finally:
+        os.close(saved)
 
 
 def solver_options(solver: str, seed: int = 0, time_limit: float | None = None, mip_gap: float | None = None) -> dict:
@@ -56,7 +83,8 @@ def run_solver(pm: PlanningModel, solver: str = "highs", seed: int = 0, time_lim
     opts = solver_options(solver, seed, time_limit, mip_gap)
     t0 = time.perf_counter()
     extra = {"io_api": "direct"} if solver in ("highs", "gurobi") else {}  # hand matrices over, no LP file
-    status, condition = pm.model.solve(solver_name=solver, progress=False, **extra, **opts)
+    with native_stdout_silenced():
+        status, condition = pm.model.solve(solver_name=solver, progress=False, **extra, **opts)
     secs = time.perf_counter() - t0
     if condition in ("infeasible", "infeasible_or_unbounded"):
         if any(pm.model.variables[v].attrs.get("binary") or pm.model.variables[v].attrs.get("integer") for v in pm.model.variables):
@@ -77,12 +105,13 @@ def explain_infeasibility(pm: PlanningModel) -> list[str]:
     import highspy
 
     m = pm.model
-    h = m.to_highspy()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("iis_strategy", 4)  # irreducible subset, not only a ray's support
-    h.run()
-    _, iis = h.getIis()
+    with native_stdout_silenced():
+        h = m.to_highspy()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("iis_strategy", 4)  # irreducible subset, not only a ray's support
+        h.run()
+        _, iis = h.getIis()
     M = m.matrices
     clabels, vlabels = np.asarray(M.clabels), np.asarray(M.vlabels)
     out = [pm.describe(*m.constraints.get_label_position(int(clabels[r]))) for r in iis.row_index_]
