@@ -60,6 +60,7 @@ def optimize(
     eval_samples: int = typer.Option(200, "--eval-samples", min=1, help="Fresh simulator samples for the out-of-sample evaluation."),
     seed: int = typer.Option(None, "--seed", min=0, help="Overrides the scenario's seed."),
     pareto: str = typer.Option("0,0.25,0.5,1,2", "--pareto", help="Budget multiples for the budget-versus-shortfall curve (comma-separated)."),
+    time_limit: float = typer.Option(300.0, "--time-limit", min=1, help="Seconds per solve; a MILP stopped there reports its best portfolio (condition time_limit)."),
     stockpile_target: float = typer.Option(None, "--stockpile-target", min=0, help="Also size stockpiles: each program's P90 unit-periods short at most this."),
     out: Path = typer.Option(None, "--out", help="Directory for tables (CSV), the Pareto plot (HTML) and the portfolio scenario (YAML)."),
     fmt: str = typer.Option("table", "--format", help="table or json."),
@@ -90,7 +91,7 @@ def optimize(
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True, disable=fmt == "json") as prog:
             task = prog.add_task("optimizing", total=1.0)
-            plan = run_optimize(net, sc, budget=budgets, samples=samples, eval_samples=eval_samples, seed=seed, solver=solver, pareto=scales,
+            plan = run_optimize(net, sc, budget=budgets, samples=samples, eval_samples=eval_samples, seed=seed, solver=solver, pareto=scales, time_limit=time_limit,
                                 progress=lambda msg, frac: prog.update(task, completed=frac, description=msg))
     except InfeasibleError as e:
         fail(str(e), EXIT_BAD_INPUT)
@@ -103,7 +104,7 @@ def optimize(
         from allyforge.optimize import size_stockpiles
 
         try:
-            sizing = size_stockpiles(net, sc.with_overrides(seed=seed), stockpile_target, samples=samples or 30, solver=solver)
+            sizing = size_stockpiles(net, sc.with_overrides(seed=seed), stockpile_target, samples=samples or 30, solver=solver, time_limit=time_limit)
         except InfeasibleError as e:
             fail(str(e), EXIT_BAD_INPUT)
         except SolverFailure as e:
@@ -150,6 +151,8 @@ def _report(plan, fmt: str, sizing=None) -> None:  # type: ignore[no-untyped-def
         ev = plan.evaluation.set_index("measure")
         row = ev.iloc[2]
         console.print(f"[bold]Buy:[/] {what}")
+        if plan.extra.get("saa", {}).get("solver", {}).get("condition") == "time_limit":
+            console.print("[yellow]The portfolio MILP stopped at --time-limit: this is the best portfolio found, not a proven optimum.[/]")
         console.print(f"[bold]Expected unit-periods short:[/] {row['before']:,.1f} -> {row['after']:,.1f} (simulator, fresh seeds; in sample {row['in_sample_before']:,.1f} -> {row['in_sample_after']:,.1f})")
         console.print(table("Out-of-sample evaluation", ["measure", "before", "after", "in-sample before", "in-sample after"],
                             [(m, r["before"], r["after"], r["in_sample_before"], r["in_sample_after"]) for m, r in ev.iterrows()]))
