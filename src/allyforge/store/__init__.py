@@ -12,9 +12,9 @@ from pathlib import Path
 
 from allyforge.store.db import StoreBusy
 from allyforge.store.record import record_run, result_tables
-from allyforge.store.store import Run, RunCancelled, Store, StoreError, UnknownRun
+from allyforge.store.store import ACTIVE_STATUSES, Run, RunCancelled, Store, StoreError, UnknownRun
 
-__all__ = ["Run", "RunCancelled", "Store", "StoreBusy", "StoreError", "UnknownRun", "default_store_path", "open_store", "record_run", "result_tables"]
+__all__ = ["ACTIVE_STATUSES", "Run", "RunCancelled", "Store", "StoreBusy", "StoreError", "UnknownRun", "default_store_path", "open_store", "record_run", "result_tables"]
 
 ENV = "ALLYFORGE_STORE"
 

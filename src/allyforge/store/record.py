@@ -69,7 +69,7 @@ def scenario_text(scenario: Any) -> tuple[str, str]:
 
 
 def pack_context(network: Any) -> dict[str, pd.DataFrame]:
-    """The pack facts a report cites: sources (with uncertain flags) and assumptions."""
+    """The pack facts a report cites: sources (with uncertain flags), assumptions, trade rules."""
     out: dict[str, pd.DataFrame] = {}
     src = network.table("sources").reset_index()
     for c in src.columns:
@@ -80,6 +80,11 @@ def pack_context(network: Any) -> dict[str, pd.DataFrame]:
     if len(a):
         a = a.assign(key=a["key"].astype(str), value=pd.to_numeric(a["value"], errors="coerce"))
         out["pack_assumptions"] = a
+    from allyforge.pack import summary
+
+    rules = summary.rules(network)
+    if len(rules):
+        out["pack_rules"] = rules.astype({c: "string" for c in rules.columns if rules[c].dtype == object})
     return out
 
 

@@ -31,6 +31,7 @@ from allyforge.store.provenance import code_version, now, who
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RUN_ID = re.compile(r"^[0-9a-z-]{4,64}$")
 ACTIVE = ("queued", "running")
+ACTIVE_STATUSES = ACTIVE
 
 
 class StoreError(ValueError):
@@ -226,30 +227,35 @@ class Store:
         seconds = (pd.Timestamp(t) - pd.Timestamp(started)).total_seconds() if started else None
         summary_text = json.dumps(_finite(json.loads(json.dumps(summary, default=_json_default))), sort_keys=True, allow_nan=False) if summary is not None else None
 
-        def work(c):
-            c.execute(
-                "UPDATE runs SET status='done', finished=?, seconds=?, summary=?, tables=? WHERE id=?",
+        def work(c) -> int:
+            n = c.execute(
+                "UPDATE runs SET status='done', finished=?, seconds=?, summary=?, tables=? WHERE id=? AND status IN ('queued','running')",
                 (t, seconds, summary_text, json.dumps(list(tables)), run_id),
-            )
-            c.execute("UPDATE jobs SET status='done', progress=1, message='done', updated=? WHERE run_id=?", (t, run_id))
+            ).rowcount
+            c.execute("UPDATE jobs SET status='done', progress=1, message='done', updated=? WHERE run_id=? AND status IN ('queued','running')", (t, run_id))
+            return n
 
         try:
-            self.db.transaction(work)
+            published = self.db.transaction(work)
         except BaseException:
             shutil.rmtree(self.results / run_id, ignore_errors=True)
             raise
+        if not published:  # cancelled or failed by someone else while we wrote
+            shutil.rmtree(self.results / run_id, ignore_errors=True)
+            raise RunCancelled(run_id)
         return self.run(run_id)
 
     def fail_run(self, run_id: str, error: str, status: str = "failed") -> None:
         """Mark a run failed (or cancelled) and remove anything it wrote."""
         t = now()
 
-        def work(c):
-            c.execute("UPDATE runs SET status=?, finished=?, error=? WHERE id=? AND status IN ('queued','running')", (status, t, error, run_id))
+        def work(c) -> int:
+            n = c.execute("UPDATE runs SET status=?, finished=?, error=? WHERE id=? AND status IN ('queued','running')", (status, t, error, run_id)).rowcount
             c.execute("UPDATE jobs SET status=?, message=?, updated=? WHERE run_id=? AND status IN ('queued','running')", (status, error, t, run_id))
+            return n
 
-        self.db.transaction(work)
-        self._remove_results(run_id)
+        if self.db.transaction(work):  # a run that finished meanwhile keeps its results
+            self._remove_results(run_id)
 
     def delete_run(self, run_id: str) -> None:
         run = self.run(run_id)

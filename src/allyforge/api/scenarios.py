@@ -1,0 +1,59 @@
+"""Scenario text in, a validated Scenario out — or 422 with every problem's line and field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from fastapi import HTTPException
+
+from allyforge.store import Store, StoreError
+
+
+def problems_json(e: Exception) -> list[dict]:
+    return [{"file": p.file, "line": p.line, "field": p.field, "message": p.message} for p in getattr(e, "problems", [])]
+
+
+def parse(text: str, label: str = "scenario"):
+    from allyforge.scenario import ScenarioError, parse_scenario
+
+    try:
+        return parse_scenario(text, label)
+    except ScenarioError as e:
+        raise HTTPException(422, {"message": f"the scenario is not valid: {len(e.problems)} problem(s)", "problems": problems_json(e)}) from None
+
+
+def check_against_pack(scn, net) -> None:
+    """Problems only the pack can reveal (unknown sites, items, periods), when the scenario layer offers the check."""
+    try:
+        from allyforge.scenario import ScenarioError, check_scenario
+    except ImportError:
+        return
+    try:
+        check_scenario(scn, net)
+    except ScenarioError as e:
+        raise HTTPException(422, {"message": f"the scenario does not fit pack {net.name}: {len(e.problems)} problem(s)", "problems": problems_json(e)}) from None
+
+
+def text_of(store: Store, key: str) -> tuple[str, str]:
+    """(text, label) of a stored scenario (hash or name) or a bundled one (name)."""
+    try:
+        row = store.scenario(key)
+        return _as_yaml(row["body"]), row["name"]
+    except StoreError:
+        pass
+    from allyforge.scenario.load import bundled_scenarios
+
+    known = bundled_scenarios()
+    if key in known:
+        return known[key].read_text(encoding="utf-8-sig"), key
+    raise HTTPException(422, {"message": f"unknown scenario {key!r}", "problems": [{"file": "request", "line": None, "field": "scenario", "message": f"no stored or bundled scenario {key!r}; bundled: {', '.join(known) or 'none'}"}]})
+
+
+def _as_yaml(body: str) -> str:
+    """Stored bodies are canonical JSON (a YAML subset) or YAML text; either parses as YAML."""
+    return body
+
+
+def dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
