@@ -16,7 +16,11 @@ from allyforge.network import Network
 from allyforge.pack import PackError, Problem, bundled_packs, load_pack, write_pack
 
 # name -> module that defines it; engines register here as they land
-_LAZY: dict[str, str] = {"open_store": "allyforge.store"}
+_LAZY: dict[str, str] = {
+    "load_scenario": "allyforge.scenario",
+    "Scenario": "allyforge.scenario",
+    "open_store": "allyforge.store",
+}
 
 
 def __getattr__(name: str) -> Any:
