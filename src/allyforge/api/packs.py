@@ -65,10 +65,11 @@ def save_upload(store: Store, filename: str, data: bytes) -> dict:
         except PackError as e:
             raise pack_error(e) from None
         final = store.root / "packs" / net.content_hash
+        folder = path.is_dir()
         if not final.exists():
             final.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(path if path.is_dir() else staging), str(final))
-        location = final if path.is_dir() else final / path.name
+            shutil.move(str(path if folder else staging), str(final))
+        location = final if folder else final / path.name
         store.add_pack(net, location=str(location))
         return {"hash": net.content_hash, "name": net.name, "version": str(net.meta.version), "location": str(location)}
     finally:

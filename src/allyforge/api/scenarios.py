@@ -24,13 +24,11 @@ def parse(text: str, label: str = "scenario"):
 
 
 def check_against_pack(scn, net) -> None:
-    """Problems only the pack can reveal (unknown sites, items, periods), when the scenario layer offers the check."""
+    """Problems only the pack can reveal (unknown sites, items, periods): resolve one sample against it."""
+    from allyforge.scenario import ScenarioError, resolve
+
     try:
-        from allyforge.scenario import ScenarioError, check_scenario
-    except ImportError:
-        return
-    try:
-        check_scenario(scn, net)
+        resolve(net, scn, samples=1)
     except ScenarioError as e:
         raise HTTPException(422, {"message": f"the scenario does not fit pack {net.name}: {len(e.problems)} problem(s)", "problems": problems_json(e)}) from None
 
