@@ -94,7 +94,7 @@ def _empty(table: Table) -> pd.DataFrame:
 
 
 def _typed_column(col: Column, s: pd.Series, rows: pd.Series, label: str, cal: Calendar | None, out: _Collector) -> pd.Series:
-    s = s.astype(object).where(s.notna(), "")
+    s = s.astype("str").fillna("")  # arrow-backed strings: fast comparisons
     blank = s.eq("").to_numpy()
     if col.required and blank.any():
         out.add_rows(label, rows[blank], col.name, "required value missing")
@@ -135,7 +135,8 @@ def _typed_column(col: Column, s: pd.Series, rows: pd.Series, label: str, cal: C
                 out.add(label, r, col.name, f"{v!r} is not one of {', '.join(allowed)}")
         return filled.where(~blank, None)
     if dtype == "list":
-        return filled.map(lambda v: tuple(x.strip() for x in v.split(";") if x.strip()))
+        parsed = {v: tuple(x.strip() for x in v.split(";") if x.strip()) for v in pd.unique(filled)}
+        return pd.Series([parsed[v] for v in filled], index=s.index, dtype=object)
     if dtype in ("country", "country_or_any", "currency"):
         pat = _CURRENCY if dtype == "currency" else _COUNTRY
         ok = filled.str.match(pat.pattern).to_numpy() | blank
@@ -190,7 +191,7 @@ def _check_range(col: Column, vals: np.ndarray, ok: np.ndarray, rows: pd.Series,
 
 
 def _type_table(table: Table, df: pd.DataFrame, label: str, cal: Calendar | None, out: _Collector) -> pd.DataFrame:
-    header = df.attrs.get("header", list(df.columns))
+    header = df.attrs.get("header", [c for c in df.columns if c != ROW])
     seen: set[str] = set()
     for h in header:
         if h in seen:
@@ -278,7 +279,7 @@ def _bom_cycles(tables: dict[str, pd.DataFrame], labels: dict[str, str], out: _C
     pi, po = tables.get("process_inputs"), tables.get("process_outputs")
     if pi is None or po is None or pi.empty or po.empty:
         return
-    edges = pi[["process", "item", ROW]].merge(po[["process", "item"]], on="process", suffixes=("_in", "_out"))
+    edges = pi[["process", "item", ROW]].dropna().merge(po[["process", "item"]].dropna(), on="process", suffixes=("_in", "_out"))
     g = nx.DiGraph()
     g.add_edges_from(zip(edges["item_in"], edges["item_out"]))
     if nx.is_directed_acyclic_graph(g):
@@ -300,16 +301,19 @@ def _lanes(tables: dict[str, pd.DataFrame], labels: dict[str, str], out: _Collec
     same = ln["origin"].notna() & ln["origin"].eq(ln["destination"])
     out.add_rows(label, ln.loc[same, ROW], "destination", "a lane's origin and destination are the same site")
     active = ln[ln["status"].eq("active")]
-    for (dest, item), grp in active.groupby(["destination", "item"], sort=False):
-        shares = grp["share"]
-        if shares.isna().all():
-            continue
-        if shares.isna().any():
-            out.add_rows(label, grp.loc[shares.isna(), ROW], "share", f"shares into ({dest}, {item}) must be all given or all blank")
-            continue
-        total = float(shares.sum())
-        if abs(total - 1.0) > SHARE_TOLERANCE:
-            out.add(label, int(grp[ROW].min()), "share", f"shares of active lanes into ({dest}, {item}) sum to {total:.6g}, not 1 (rows {', '.join(map(str, grp[ROW].tolist()[:10]))})")
+    g = active.assign(_na=active["share"].isna(), _given=active["share"].notna()).groupby(["destination", "item"], sort=False)
+    stats = g.agg(na=("_na", "sum"), given=("_given", "sum"), total=("share", "sum"), first=(ROW, "min"))
+    mixed = stats[(stats["na"] > 0) & (stats["given"] > 0)]
+    if len(mixed):
+        keys = set(mixed.index)
+        in_mixed = np.array([k in keys for k in zip(active["destination"], active["item"])], dtype=bool)
+        sub = active[in_mixed & active["share"].isna().to_numpy()]
+        for (dest, item), grp in sub.groupby(["destination", "item"], sort=False):
+            out.add_rows(label, grp[ROW], "share", f"shares into ({dest}, {item}) must be all given or all blank")
+    bad = stats[(stats["na"] == 0) & ((stats["total"] - 1.0).abs() > SHARE_TOLERANCE)]
+    for (dest, item), r in bad.iterrows():
+        rows = active.loc[active["destination"].eq(dest) & active["item"].eq(item), ROW].tolist()
+        out.add(label, int(r["first"]), "share", f"shares of active lanes into ({dest}, {item}) sum to {r['total']:.6g}, not 1 (rows {', '.join(map(str, rows[:10]))})")
 
 
 def _demand_supplied(tables: dict[str, pd.DataFrame], labels: dict[str, str], out: _Collector) -> None:
@@ -323,14 +327,14 @@ def _demand_supplied(tables: dict[str, pd.DataFrame], labels: dict[str, str], ou
         out.add(labels["demands"], int(grp[ROW].min()), "item", f"demand for {item!r}, which no process makes and no stock holds ({len(grp)} rows)")
 
 
-def _sources(tables: dict[str, pd.DataFrame], labels: dict[str, str], out: _Collector) -> None:
+def _sources(tables: dict[str, pd.DataFrame], labels: dict[str, str], given_by_table: dict[str, dict[str, np.ndarray]], out: _Collector) -> None:
     src = tables.get("sources")
     kinds = dict(zip(src["id"], src["kind"])) if src is not None else {}
     for name, t in schema().items():
         df = tables.get(name)
         if df is None or df.empty or "source" not in t.column_names:
             continue
-        given = df.attrs.get("given", {})
+        given = given_by_table.get(name, {})
         figs = [c for c in t.figure_columns if c in given]
         if figs:
             gmat = np.column_stack([given[c] for c in figs])
@@ -391,12 +395,15 @@ def _currencies(tables: dict[str, pd.DataFrame], labels: dict[str, str], base: s
                 out.add(labels["budgets"], r[ROW], "fiscal_year", f"no rate for {r['currency']} in fiscal year {r['fiscal_year']}")
 
 
-def _given_masks(raw_df: pd.DataFrame, table: Table) -> dict[str, np.ndarray]:
+def _figure_masks(df: pd.DataFrame, table: Table) -> dict[str, np.ndarray]:
+    """Cells holding a figure: filled and not just the column's default (a default claims nothing)."""
     out = {}
     for c in table.figure_columns:
-        if c in raw_df:
-            s = raw_df[c]
-            out[c] = (s.notna() & s.astype(object).ne("")).to_numpy()
+        col = table.column(c)
+        filled = df[c].notna().to_numpy()
+        if col.default != "":
+            filled = filled & (df[c].astype(float) != float(col.default)).to_numpy()
+        out[c] = filled
     return out
 
 
@@ -408,6 +415,7 @@ def validate(raw: RawPack) -> tuple[PackMeta, dict[str, pd.DataFrame], dict[str,
     cal = meta.calendar if meta else None
     tables: dict[str, pd.DataFrame] = {}
     labels = dict(raw.labels)
+    given: dict[str, dict[str, np.ndarray]] = {}
     for name, t in schema().items():
         labels.setdefault(name, f"{name}.csv")
         if name not in raw.tables:
@@ -416,7 +424,7 @@ def validate(raw: RawPack) -> tuple[PackMeta, dict[str, pd.DataFrame], dict[str,
             tables[name] = _empty(t)
             continue
         df = _type_table(t, raw.tables[name], labels[name], cal, out)
-        df.attrs["given"] = _given_masks(raw.tables[name], t)
+        given[name] = _figure_masks(df, t)
         _keys(t, df, labels[name], out)
         tables[name] = df
     _refs(tables, labels, out)
@@ -424,7 +432,7 @@ def validate(raw: RawPack) -> tuple[PackMeta, dict[str, pd.DataFrame], dict[str,
     _bom_cycles(tables, labels, out)
     _lanes(tables, labels, out)
     _demand_supplied(tables, labels, out)
-    _sources(tables, labels, out)
+    _sources(tables, labels, given, out)
     if meta is not None:
         _trade_rule_windows(tables, labels, meta.calendar, out)
         _currencies(tables, labels, meta.base_currency, out)
@@ -432,6 +440,4 @@ def validate(raw: RawPack) -> tuple[PackMeta, dict[str, pd.DataFrame], dict[str,
         if not out.problems:
             out.add(raw.meta_label, None, None, "pack metadata missing or unreadable")
         raise PackError(out.problems, raw.source)
-    for df in tables.values():
-        df.attrs.pop("given", None)
     return meta, tables, labels

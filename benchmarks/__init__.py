@@ -1,0 +1,1 @@
+"""Benchmarks: run on demand (`make bench` or `python -m benchmarks.<name>`), never in unit tests."""
