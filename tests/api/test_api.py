@@ -7,7 +7,7 @@ import zipfile
 
 import pandas as pd
 import pytest
-from conftest import AUTH, SCENARIO, pack_zip, wait
+from tests.api.helpers import AUTH, SCENARIO, TINY, pack_zip, wait
 
 
 def test_health_and_openapi(client):
@@ -25,8 +25,8 @@ def test_pack_upload_and_list(with_tiny):
 
 
 def test_bad_pack_lists_every_problem_with_file_row_column(client):
-    lanes = (pack_zip.__globals__["TINY"] / "lanes.csv").read_text().replace("ore-cn-jp,ore,cn-mine", "ore-cn-jp,ore,nowhere-mine")
-    items = (pack_zip.__globals__["TINY"] / "items.csv").read_text().replace("metal,Refined metal,kg,material", "metal,Refined metal,kg,liquid")
+    lanes = (TINY / "lanes.csv").read_text().replace("ore-cn-jp,ore,cn-mine", "ore-cn-jp,ore,nowhere-mine")
+    items = (TINY / "items.csv").read_text().replace("metal,Refined metal,kg,material", "metal,Refined metal,kg,liquid")
     r = client.post("/api/packs", files={"file": ("tiny.zip", pack_zip(edit={"lanes.csv": lanes, "items.csv": items}), "application/zip")}, headers=AUTH)
     assert r.status_code == 422
     problems = r.json()["detail"]["problems"]

@@ -1,31 +1,18 @@
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-# the API tests' fixtures and test engine are shared, loaded by path (tests are not a package)
-_api = Path(__file__).resolve().parents[1] / "api"
-_spec = importlib.util.spec_from_file_location("allyforge_api_test_fixtures", _api / "conftest.py")
-api_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(api_fixtures)
-import sys  # noqa: E402
-
-if str(_api) not in sys.path:
-    sys.path.insert(0, str(_api))  # the worker processes import synthetic_engine from here
-
-from allyforge.api import Settings, create_app  # noqa: E402
-from allyforge.store import open_store  # noqa: E402
-
-AUTH, SCENARIO, pack_zip, wait = api_fixtures.AUTH, api_fixtures.SCENARIO, api_fixtures.pack_zip, api_fixtures.wait
+from allyforge.api import Settings, create_app
+from allyforge.store import open_store
+from tests.api.helpers import AUTH, ENGINES, TOKEN, pack_zip
 
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app(open_store(tmp_path / "store"), Settings(token=api_fixtures.TOKEN, max_jobs=2, engines=dict(api_fixtures.ENGINES)))
+    return create_app(open_store(tmp_path / "store"), Settings(token=TOKEN, max_jobs=2, engines=dict(ENGINES)))
 
 
 @pytest.fixture

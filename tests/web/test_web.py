@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import AUTH, SCENARIO, wait
+from tests.api.helpers import AUTH, SCENARIO, wait
 
 BAN_FORM = {
     "name": "tiny-ban-form", "pack": "tiny", "samples": "8", "seed": "5", "as_of": "2026-01-06",

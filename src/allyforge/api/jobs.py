@@ -51,6 +51,18 @@ def work(spec: dict[str, Any]) -> None:
         raise SystemExit(1) from None
 
 
+def _context() -> mp.context.BaseContext:
+    """A fork server with the heavy imports done once, where the platform has one; else spawn.
+
+    Never plain fork: the server has threads, and a forked copy of a threaded process may deadlock.
+    """
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["allyforge.api.jobs", "allyforge.pack", "allyforge.scenario", "pandas", "pyarrow.parquet"])
+        return ctx
+    return mp.get_context("spawn")
+
+
 class JobRunner:
     """Starts worker processes, caps how many run at once, cancels them."""
 
@@ -58,7 +70,7 @@ class JobRunner:
         self.store, self.max_jobs = store, max_jobs
         self._procs: dict[str, mp.process.BaseProcess] = {}
         self._lock = threading.Lock()
-        self._ctx = mp.get_context("spawn")
+        self._ctx = _context()
 
     def active(self) -> int:
         with self._lock:
