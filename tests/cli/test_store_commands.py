@@ -1,0 +1,62 @@
+"""`allyforge runs | runs show | runs export | runs delete | report`: output and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import allyforge
+from allyforge.cli import app
+from allyforge.store import open_store, record_run
+
+runner = CliRunner(env={"COLUMNS": "200"})
+
+
+@pytest.fixture
+def store_with_run(tmp_path, tiny_path, monkeypatch):
+    monkeypatch.setenv("ALLYFORGE_STORE", str(tmp_path / "store"))
+    st = open_store()
+    d = pd.DataFrame({"sample": [0, 0], "period": ["2026-03", "2026-04"], "program": ["missile-jp"] * 2, "party": ["JP"] * 2, "required": [4.0, 4.0], "delivered": [4.0, 1.0]})
+    rid = record_run({"deliveries": d}, engine="simulate", network=allyforge.load_pack(tiny_path), scenario={"name": "tiny-ban", "seed": 9}, store=st)
+    return st, rid
+
+
+def test_runs_lists_and_shows(store_with_run):
+    st, rid = store_with_run
+    r = runner.invoke(app, ["runs"])
+    assert r.exit_code == 0 and rid[:15] in r.output and "tiny-ban" in r.output
+    r = runner.invoke(app, ["runs", "show", rid[:17]])
+    assert r.exit_code == 0 and "Required vs delivered" in r.output and "missile-jp" in r.output
+    r = runner.invoke(app, ["runs", "show", rid, "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.output)["seed"] == 9
+
+
+def test_runs_export_report_delete(store_with_run, tmp_path):
+    st, rid = store_with_run
+    r = runner.invoke(app, ["runs", "export", rid, "--out", str(tmp_path / "x"), "--format", "csv"])
+    assert r.exit_code == 0 and (tmp_path / "x" / "deliveries.csv").exists() and (tmp_path / "x" / "run.json").exists()
+    r = runner.invoke(app, ["report", rid, "--out", str(tmp_path / "rep.html")])
+    assert r.exit_code == 0 and "Required vs delivered" in (tmp_path / "rep.html").read_text()
+    r = runner.invoke(app, ["runs", "delete", rid])
+    assert r.exit_code == 0
+    assert runner.invoke(app, ["runs", "show", rid]).exit_code == 2
+
+
+def test_bad_input_exits_2_without_traceback(store_with_run, tmp_path):
+    st, rid = store_with_run
+    for args in (["runs", "show", "20990101-000000-abcdef"], ["report", "nope-nope"], ["runs", "export", rid, "--format", "pdf", "--out", str(tmp_path / "y")], ["runs", "delete", "20990101"]):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 2, (args, r.output)
+        assert "Traceback" not in r.output
+    failed = st.create_run("simulate")
+    st.fail_run(failed, "boom")
+    r = runner.invoke(app, ["report", failed])
+    assert r.exit_code == 2 and "failed" in r.output
+
+
+def test_store_option_overrides_env(store_with_run, tmp_path):
+    r = runner.invoke(app, ["runs", "--store", str(tmp_path / "other")])
+    assert r.exit_code == 0 and "tiny-ban" not in r.output
