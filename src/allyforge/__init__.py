@@ -19,6 +19,8 @@ from allyforge.pack import PackError, Problem, bundled_packs, load_pack, write_p
 _LAZY: dict[str, str] = {
     "load_scenario": "allyforge.scenario",
     "Scenario": "allyforge.scenario",
+    "simulate": "allyforge.simulate",
+    "SimulationResult": "allyforge.simulate",
     "open_store": "allyforge.store",
 }
 

@@ -108,6 +108,19 @@ class Drivers:
     def samples(self) -> int:
         return len(self.sample_ids)
 
+    def subset(self, rows: slice | np.ndarray) -> Drivers:
+        """The same drivers for a subset of samples (positions, not sample ids), e.g. a chunk."""
+        import dataclasses
+
+        return dataclasses.replace(
+            self,
+            sample_ids=self.sample_ids[rows],
+            effects=[dataclasses.replace(e, values=e.values[rows]) for e in self.effects],
+            stock_changes=[dataclasses.replace(c, values=c.values[rows]) for c in self.stock_changes],
+            investments=[dataclasses.replace(i, occurs=i.occurs[rows]) for i in self.investments],
+            event_labels=list(self.event_labels),
+        )
+
     @property
     def horizon(self) -> int:
         return len(self.periods)

@@ -1,0 +1,104 @@
+"""Which constraint is behind a shortfall (docs/simulation.md S12).
+
+From a demand's node, follow the source that cut the most, name its largest cut,
+and keep going upstream while that cut is an upstream shortage. Works per sample on
+the cut totals the engine accumulated.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from allyforge.scenario import events as ev
+
+if TYPE_CHECKING:
+    from allyforge.scenario import Drivers
+    from allyforge.simulate.compiled import Compiled
+
+
+def lane_rule_labels(c: Compiled, drv: Drivers) -> list[str]:
+    """Per lane, the trade rules in force and the events that restrict it."""
+    L = len(c.lane_origin)
+    names: list[list[str]] = [[] for _ in range(L)]
+    lanes = list(drv.lanes)
+    pos = {l: i for i, l in enumerate(lanes)}
+    for rid, ls in zip(drv.rules.get("id", []), drv.rules.get("lanes", [])):
+        for l in ls:
+            names[pos[l]].append(f"trade rule {rid}")
+    for e in drv.effects:
+        if e.target == "lane_open":
+            event = drv.scenario.events[e.event]
+            kind = "export ban" if isinstance(event, ev.ExportBan) else "lane cut"
+            for i in e.index:
+                names[int(i)].append(f"{kind} ({event.label}, event {e.event + 1})")
+    return ["; ".join(dict.fromkeys(n)) or "trade rule" for n in names]
+
+
+def attribute(c: Compiled, drv: Drivers, cuts: dict[str, np.ndarray], short_streams: np.ndarray) -> np.ndarray:
+    """Label of the binding constraint per (sample, stream) where `short_streams[S, D]` is True, else ''."""
+    S, D = short_streams.shape
+    out = np.full((S, D), "", dtype=object)
+    if not short_streams.any():
+        return out
+    nodes = c.nodes
+    rule_labels = lane_rule_labels(c, drv)
+    lanes = list(drv.lanes)
+    procs = list(drv.processes)
+    inbound = [np.flatnonzero(c.lane_dest == n) for n in range(c.N)]
+    producers = [np.flatnonzero(c.out_node == n) for n in range(c.N)]
+    out_gain = c.out_qty * c.yld[c.out_proc]
+    for s, k in zip(*np.nonzero(short_streams)):
+        n = int(c.dem_node[k])
+        seen = set()
+        label = ""
+        while n not in seen:
+            seen.add(n)
+            site, item = nodes[n]
+            lanes_in = inbound[n] if not c.produced[n] else np.zeros(0, int)
+            edges = producers[n]
+            if not len(lanes_in) and not len(edges):
+                label = f"stock of {item} at {site} (no supply)"
+                break
+            lane_def = cuts["lane_rule"][s, lanes_in] + cuts["lane_cap"][s, lanes_in] + cuts["lane_origin"][s, lanes_in]
+            proc_def = (cuts["proc_cap"][s, c.out_proc[edges]] + _input_short(c, cuts, s, c.out_proc[edges])) * out_gain[edges]
+            best_lane = float(lane_def.max()) if len(lane_def) else 0.0
+            best_proc = float(proc_def.max()) if len(proc_def) else 0.0
+            if max(best_lane, best_proc) <= 1e-9:
+                label = "timing (orders past due at the horizon start, or demand above plan)"
+                break
+            if best_lane >= best_proc:
+                l = int(lanes_in[int(np.argmax(lane_def))])
+                parts = {"rule": cuts["lane_rule"][s, l], "cap": cuts["lane_cap"][s, l], "origin": cuts["lane_origin"][s, l]}
+                top = max(parts, key=parts.get)
+                if top == "rule":
+                    label = rule_labels[l]
+                    break
+                if top == "cap":
+                    label = f"lane capacity {lanes[l]}"
+                    break
+                n = int(c.lane_origin[l])
+                label = f"stock of {nodes[n][1]} at {nodes[n][0]}"
+                continue
+            p = int(c.out_proc[edges[int(np.argmax(proc_def))]])
+            capcut = cuts["proc_cap"][s, p]
+            inp = _input_short(c, cuts, s, np.array([p]))[0]
+            if capcut >= inp:
+                label = f"outage at {c.proc_site[p]}" if cuts["outage"][s, p] > 0.5 * capcut else f"capacity of {procs[p]}"
+                break
+            ei = np.flatnonzero(c.in_proc == p)
+            e = int(ei[int(np.argmax(cuts["input"][s, ei]))])
+            n = int(c.in_node[e])
+            label = f"stock of {nodes[n][1]} at {nodes[n][0]}"
+        out[s, k] = label
+    return out
+
+
+def _input_short(c: Compiled, cuts: dict[str, np.ndarray], s: int, procs: np.ndarray) -> np.ndarray:
+    """Runs lost to missing inputs per process (the limiting input's share, which is the whole loss)."""
+    res = np.zeros(len(procs))
+    for j, p in enumerate(procs):
+        ei = np.flatnonzero(c.in_proc == p)
+        res[j] = cuts["input"][s, ei].max() if len(ei) else 0.0
+    return res

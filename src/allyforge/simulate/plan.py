@@ -1,0 +1,75 @@
+"""The MRP plan (docs/simulation.md S4): planned shipments per lane and starts per process.
+
+Computed downstream first over the request levels, vectorized over nodes of a level
+and over samples (the plan has a sample axis only when demand or a multi-producer
+split differs by sample).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from allyforge.simulate.compiled import Compiled
+
+
+def shift_back(x: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """y[..., e, s] = x[..., e, s + k_e]; what falls before period 0 is released in period 0 (S4.5)."""
+    y = np.zeros_like(x)
+    T = x.shape[-1]
+    for kv in np.unique(k):
+        sel = np.flatnonzero(k == kv)
+        kv = int(kv)
+        if kv == 0:
+            y[..., sel, :] = x[..., sel, :]
+            continue
+        if kv < T:
+            y[..., sel, : T - kv] = x[..., sel, kv:]
+        y[..., sel, 0] += x[..., sel, : min(kv, T)].sum(-1)  # past due, plus x[k] on time
+    return y
+
+
+def producer_shares(c: Compiled, cap: np.ndarray) -> np.ndarray:
+    """Share of each output edge's node requirement its process takes: capacity pro rata (S4.3). [Sc, E_out, T]."""
+    E = len(c.out_node)
+    if not c.multi_producer:
+        return np.ones((1, E, 1))
+    capE = cap[:, c.out_proc, :]  # [Sc, E, T]
+    tot = np.zeros((cap.shape[0], c.N, cap.shape[2]))
+    np.add.at(tot, (slice(None), c.out_node), capE)
+    cnt = np.bincount(c.out_node, minlength=c.N).astype(float)
+    totE = tot[:, c.out_node, :]
+    return np.where(totE > 0, capE / np.where(totE > 0, totE, 1.0), 1.0 / cnt[c.out_node][None, :, None])
+
+
+def make_plan(c: Compiled, demand: np.ndarray, shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(planned shipments [Sd, L, T], planned starts [Sd, P, T]) from demand [Sd, D, T]."""
+    Sd, _, T = demand.shape
+    S2 = max(Sd, shares.shape[0])
+    L, P = len(c.lane_origin), len(c.cycle)
+    G = np.zeros((S2, c.N, T))
+    np.add.at(G, (slice(None), c.dem_node), np.broadcast_to(demand, (S2, *demand.shape[1:])))
+    ship = np.zeros((S2, L, T))
+    runs = np.zeros((S2, P, T))
+    planned_dest = ~c.base_stock
+    for nl, ll, pl in c.req_levels:
+        lanes = ll[planned_dest[c.lane_dest[ll]] & (c.plan_share[ll] > 0)]
+        if len(lanes):
+            need = G[:, c.lane_dest[lanes], :] * c.plan_share[lanes][None, :, None]
+            s = shift_back(need, c.lead[lanes])
+            ship[:, lanes] = s
+            np.add.at(G, (slice(None), c.lane_origin[lanes]), s)
+        lvl = np.zeros(c.N, bool)
+        lvl[nl] = True
+        edges = np.flatnonzero(lvl[c.out_node] & planned_dest[c.out_node])
+        if len(edges):
+            sh = shares[:, edges, :] if shares.shape[1] > 1 else shares
+            need = G[:, c.out_node[edges], :] * sh / (c.out_qty[edges] * c.yld[c.out_proc[edges]])[None, :, None]
+            starts = shift_back(need, c.cycle[c.out_proc[edges]])
+            np.maximum.at(runs, (slice(None), c.out_proc[edges]), starts)  # co-products: the largest ask
+        if len(pl):
+            pset = np.zeros(P, bool)
+            pset[pl] = True
+            ein = np.flatnonzero(pset[c.in_proc])
+            if len(ein):
+                np.add.at(G, (slice(None), c.in_node[ein]), runs[:, c.in_proc[ein]] * c.in_qty[ein][None, :, None])
+    return ship, runs
