@@ -39,7 +39,7 @@ def work(spec: dict[str, Any]) -> None:
         engine = resolve(spec["engine_path"])
         kwargs: dict[str, Any] = {}
         if "progress" in inspect.signature(engine).parameters:
-            kwargs["progress"] = lambda f, msg=None: st.progress(run_id, 0.1 + 0.8 * float(f), msg or "running")
+            kwargs["progress"] = lambda *a: st.progress(run_id, 0.1 + 0.8 * _fraction(*a), "running")
         st.progress(run_id, 0.1, f"running {spec['engine']}")
         result = engine(net, scn, **kwargs)
         st.progress(run_id, 0.9, "storing the results")
@@ -61,6 +61,13 @@ def _context() -> mp.context.BaseContext:
         ctx.set_forkserver_preload(["allyforge.api.jobs", "allyforge.pack", "allyforge.scenario", "pandas", "pyarrow.parquet"])
         return ctx
     return mp.get_context("spawn")
+
+
+def _fraction(*a: Any) -> float:
+    """Engines report progress as a fraction, or as (done, total)."""
+    if len(a) >= 2 and isinstance(a[1], (int, float)) and a[1]:
+        return min(1.0, float(a[0]) / float(a[1]))
+    return min(1.0, float(a[0]))
 
 
 class JobRunner:

@@ -48,10 +48,13 @@ def simulate_sections(store: Store, run: Run) -> list[Section]:
             f"at P50 ({fill}); P10–P90 {_fmt(r['delivered_p10'])}–{_fmt(r['delivered_p90'])}."
         )
     warn = views.few_samples_warning(a)
-    if warn:
-        ans.notes.append(warn)
+    engine_warnings = list((run.summary or {}).get("warnings") or [])
+    ans.notes += engine_warnings or ([warn] if warn else [])
     ans.charts.append(("chart-answer", figures.answer_figure(a)))
     ans.tables.append(("Required vs delivered per program and party (quantiles across samples)", a.round(3)))
+    progs = views.optional_table(store, run, "programs")
+    if progs is not None and "binding" in progs:
+        ans.tables.append(("The engine's answer per program: shortfall, chance of any shortfall, first short period, binding constraint", progs))
     out.append(ans)
     t = views.shortfall_timeline(d)
     out.append(Section("shortfall", "Shortfall timeline", ["Cumulative unmet requirement by period: required so far minus delivered so far; the band is P10–P90 across samples."], [("chart-shortfall", figures.shortfall_figure(t))]))
@@ -62,7 +65,7 @@ def simulate_sections(store: Store, run: Run) -> list[Section]:
     else:
         sec.paragraphs.append("The engine named no binding constraint for this run.")
     out.append(sec)
-    out += extra_tables(store, run, {"deliveries", "programs", "program_deliveries", "service", "results", "binding", "binding_constraints", "bottlenecks", "sensitivity"})
+    out += extra_tables(store, run, {"deliveries", "programs", "program_deliveries", "service", "results", "binding", "binding_constraints", "bottlenecks", "sensitivity", "demand", "node", "process", "lane", "costs"})
     return out
 
 
@@ -135,6 +138,7 @@ def context_sections(store: Store, run: Run) -> list[Section]:
             ("run", run.id), ("engine", run.engine), ("status", run.status), ("pack", f"{run.pack_name} ({run.pack_hash})"),
             ("scenario", f"{run.scenario_name} ({run.scenario_hash})"), ("seed", run.seed), ("solver / engine settings", str(run.settings)),
             ("code version", run.code_version), ("who", run.who), ("started", run.started), ("finished", run.finished), ("seconds", run.seconds),
+            ("stored tables (all in the export)", ", ".join(run.tables)),
         ],
         columns=["field", "value"],
     )

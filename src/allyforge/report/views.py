@@ -17,7 +17,7 @@ from allyforge.store import Run, Store
 
 QUANTILES = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
 # candidate table names and column spellings, first match wins
-DELIVERY_TABLES = ("deliveries", "programs", "program_deliveries", "service", "results")
+DELIVERY_TABLES = ("deliveries", "program_deliveries", "service", "results")
 ALIASES = {
     "required": ("required", "demand", "demanded", "requested"),
     "delivered": ("delivered", "fulfilled", "supplied", "shipped"),

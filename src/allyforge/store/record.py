@@ -21,12 +21,16 @@ from allyforge.store.store import Store, TableSource
 
 
 def result_tables(result: Any) -> dict[str, TableSource]:
+    from allyforge.store.adapters import is_simulation, simulation_tables
+
     if hasattr(result, "to_tables"):
         tables = dict(result.to_tables())
     elif isinstance(getattr(result, "tables", None), Mapping):
         tables = dict(result.tables)
     elif isinstance(result, Mapping):
         tables = dict(result)
+    elif is_simulation(result):
+        tables = simulation_tables(result)
     elif hasattr(result, "to_frame"):
         tables = {"results": result.to_frame()}
     else:
