@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -60,3 +61,48 @@ def test_bad_input_exits_2_without_traceback(store_with_run, tmp_path):
 def test_store_option_overrides_env(store_with_run, tmp_path):
     r = runner.invoke(app, ["runs", "--store", str(tmp_path / "other")])
     assert r.exit_code == 0 and "tiny-ban" not in r.output
+
+
+def test_serve_binds_loopback_and_prints_a_one_time_login(tmp_path):
+    import os
+    import re
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.web.live import free_port
+
+    port = free_port()
+    exe = Path(sys.executable).with_name("allyforge")
+    p = subprocess.Popen([str(exe), "serve", "--port", str(port), "--store", str(tmp_path / "s"), "--token", "tok"],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "COLUMNS": "300"})
+    try:
+        lines = []
+        while not any("login" in ln for ln in lines):
+            lines.append(p.stdout.readline())
+            assert p.poll() is None, "".join(lines)
+        url = re.search(r"(http://127\.0\.0\.1:\d+/login/\S+)", "".join(lines)).group(1)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                h = httpx.get(f"http://127.0.0.1:{port}/api/health")
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        assert h.json()["status"] == "ok"
+        import socket
+
+        ip = socket.gethostbyname(socket.gethostname())
+        if not ip.startswith("127."):  # not reachable from outside the machine
+            with pytest.raises(httpx.ConnectError):
+                httpx.get(f"http://{ip}:{port}/api/health")
+        r = httpx.get(url, follow_redirects=False)
+        assert r.status_code == 303 and "httponly" in r.headers["set-cookie"].lower()
+        assert httpx.get(url, follow_redirects=False).status_code == 403
+        assert httpx.post(f"http://127.0.0.1:{port}/api/scenarios", json={"yaml": "name: x"}).status_code == 401
+    finally:
+        p.terminate()
+        p.wait(30)
