@@ -37,6 +37,9 @@ def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ) -> None:
     """allyforge: an open-source planner for allied co-production."""
+    from allyforge.cli.output import refresh_width
+
+    refresh_width()
 
 
 for _m in COMMAND_MODULES:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
@@ -9,8 +11,23 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
-err_console = Console(stderr=True)
+def _width() -> int | None:
+    """Terminal width when interactive; otherwise wide enough that piped tables stay whole."""
+    if sys.stdout.isatty():
+        return None
+    cols = os.environ.get("COLUMNS", "")
+    return int(cols) if cols.isdigit() else 160
+
+
+console = Console(width=_width())
+err_console = Console(stderr=True, width=_width())
+
+
+def refresh_width() -> None:
+    """Re-read the width at each invocation (the environment may differ from import time)."""
+    w = _width()
+    if w is not None:
+        console.width = err_console.width = w
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
