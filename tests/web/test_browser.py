@@ -113,5 +113,5 @@ def test_export_ban_on_the_tiny_pack(tmp_path):
         tmp_path, pack="tiny", baseline="baseline", upload=True,
         form={"name": "tiny-export-ban", "samples": "20", "seed": "3", "as_of": "2026-01-06", "ban_origin": "CN", "ban_destination": "JP",
               "ban_items": "ore", "ban_start": "2026-02", "ban_duration_lo": "3", "ban_duration_hi": "6"},
-        screenshot=None,
+        screenshot=Path(os.environ["ALLYFORGE_SCREENSHOT_TINY"]) if os.environ.get("ALLYFORGE_SCREENSHOT_TINY") else None,
     )

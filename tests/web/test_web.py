@@ -120,7 +120,7 @@ def test_assets_are_local_and_pages_make_no_external_requests(client):
     assert js.status_code == 200 and len(js.content) > 1_000_000 and "plotly" in js.text[:2000].lower()
     assert client.get("/static/style.css").status_code == 200 and client.get("/static/app.js").status_code == 200
     assert client.get("/static/../../etc/passwd").status_code == 404
-    for url in ("/runs", "/packs", "/packs/tiny", "/scenarios/new", "/risk"):
+    for url in ("/runs", "/packs", "/packs/tiny", "/scenarios/new", "/risk", "/docs"):
         html = client.get(url).text
         external = re.findall(r'(?:src|href)="(https?:)?//', html)
         assert not external, (url, external)

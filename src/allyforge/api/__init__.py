@@ -29,6 +29,8 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Runs, results and packs of allyforge. Reads are open; writes need `Authorization: Bearer <token>` (printed by `allyforge serve`).",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's Swagger page loads its scripts from a CDN; /docs is ours, served locally
+        redoc_url=None,
     )
     app.state.store = store
     app.state.settings = settings

@@ -207,3 +207,16 @@ def risk_page(request: Request) -> HTMLResponse:
     runs = st.runs(engine="risk", status="done", limit=50)
     sections = run_sections(st, runs[0]) if runs else []
     return page(request, "risk.html.j2", title="Risk", runs=runs, sections=sections)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The API reference rendered from the published OpenAPI document, with no outside assets."""
+    spec = request.app.openapi()
+    ops = []
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            params = [f"{p['name']} ({p['in']}{', required' if p.get('required') else ''})" for p in op.get("parameters", [])]
+            body = next(iter(op.get("requestBody", {}).get("content", {})), None)
+            ops.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""), "params": params, "body": body, "codes": sorted(op.get("responses", {}))})
+    return page(request, "docs.html.j2", title="HTTP API", ops=ops, description=spec["info"].get("description", ""))
