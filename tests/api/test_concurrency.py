@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 
 from allyforge.api import Settings, create_app
@@ -23,6 +24,7 @@ for k in range(int(sys.argv[3])):
 """
 
 
+@pytest.mark.slow
 def test_cli_and_api_runs_land_together(tmp_path):
     store_dir = tmp_path / "store"
     app = create_app(open_store(store_dir), Settings(token=TOKEN, max_jobs=2, engines={"simulate": "allyforge:simulate"}))

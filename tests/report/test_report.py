@@ -86,6 +86,7 @@ def test_unknown_engine_gets_generic_sections(tmp_path):
     assert "Result table: exposure" in html and 'id="chart-exposure"' in html
 
 
+@pytest.mark.slow
 def test_report_opens_offline_with_charts_drawn(stored, tmp_path):
     st, rid = stored
     path = write_report(st, rid, tmp_path / "report.html")

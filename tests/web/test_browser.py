@@ -97,6 +97,7 @@ def _flow(tmp_path: Path, *, pack: str, baseline: str, form: dict[str, str], scr
             assert external == [], external
 
 
+@pytest.mark.slow
 def test_export_ban_against_as_of_2026_01(tmp_path):
     _require_bundled_pack()
     out = os.environ.get("ALLYFORGE_SCREENSHOT")
@@ -108,6 +109,7 @@ def test_export_ban_against_as_of_2026_01(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_export_ban_on_the_tiny_pack(tmp_path):
     _flow(
         tmp_path, pack="tiny", baseline="baseline", upload=True,
