@@ -34,6 +34,17 @@ def _run(st, run_id: str):
         fail(str(e))
 
 
+def store_result(result, network, scenario, summary: dict, store: Path | None, settings: dict) -> str:
+    """Keep an engine command's result in the store; returns the run id (exit 1 when the store fails)."""
+    from allyforge.store import StoreBusy, record_run
+
+    try:
+        return record_run(result, engine="simulate", network=network, scenario=scenario, seed=getattr(result, "seed", None),
+                          settings=settings, store=_store(store), summary=summary)
+    except (OSError, StoreBusy) as e:
+        fail(f"the result could not be stored: {e}", EXIT_FAILURE)
+
+
 @runs_app.callback()
 def runs_list(
     ctx: typer.Context,

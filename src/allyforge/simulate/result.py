@@ -156,7 +156,7 @@ class SimulationResult:
             req = dem[:, ks].sum((1, 2))
             got = deliv[:, ks].sum((1, 2))
             per_t_short = short[:, ks].sum(1)  # [S, T]
-            shortfall = req - got
+            shortfall = np.where(np.abs(req - got) < 1e-9 * np.maximum(1.0, np.abs(req)), 0.0, req - got)
             has = per_t_short > 1e-9
             first = np.where(has.any(1), has.argmax(1), -1)
             labels = self.binding[:, ks]
@@ -192,12 +192,19 @@ class SimulationResult:
 
     def total_shortfall(self) -> np.ndarray:
         """Per sample: units required over the horizon and not delivered by its end, all demands."""
-        return self._new_demand().sum((1, 2)) - self.out.demand["delivered"].sum((1, 2))
+        req = self._new_demand().sum((1, 2))
+        short = req - self.out.demand["delivered"].sum((1, 2))
+        return np.where(np.abs(short) < 1e-9 * np.maximum(1.0, np.abs(req)), 0.0, short)
+
+    def cumulative_shortfall(self) -> np.ndarray:
+        """Per sample: shortfall summed over periods, all demands (unit-periods; S10.3)."""
+        return (self.out.demand["backlog"] + self.out.demand["lost"]).sum((1, 2))
 
     def costs(self) -> pd.DataFrame:
         """Mean cost per party, fiscal year and category, in the party's currency (S11.6)."""
         mean = self.out.costs.mean(0)
-        return party_currency_table(self.network, self.periods, self.parties, mean)
+        t = party_currency_table(self.network, self.periods, self.parties, mean)
+        return t[t["amount"].abs() > 1e-6].reset_index(drop=True)
 
     def warnings(self) -> list[str]:
         n_tail = int(np.floor(self.samples * min(QUANTILES)))
@@ -206,8 +213,8 @@ class SimulationResult:
         return []
 
     def sensitivity(self) -> pd.DataFrame:
-        """One-at-a-time: P50 total shortfall with each ranged recipe quantity at its low and high end (same samples)."""
-        base = float(np.quantile(self.total_shortfall(), 0.5))
+        """One-at-a-time: P50 cumulative shortfall with each ranged recipe quantity at its low and high end (same samples)."""
+        base = float(np.quantile(self.cumulative_shortfall(), 0.5))
         rows = []
         if self.rerun is None:
             return pd.DataFrame(columns=["assumption", "value", "low", "high", "p50_shortfall", "delta_low", "delta_high"])
@@ -224,7 +231,7 @@ class SimulationResult:
                         res[end] = np.nan
                         continue
                     other = self.rerun({key: float(v)})
-                    res[end] = float(np.quantile(other.total_shortfall(), 0.5)) - base
+                    res[end] = float(np.quantile(other.cumulative_shortfall(), 0.5)) - base
                 rows.append({"assumption": f"process_{kind} {r['process']}/{r['item']} quantity", "value": float(r["quantity"]),
                              "low": lo, "high": hi, "p50_shortfall": base, "delta_low": res["low"], "delta_high": res["high"]})
         return pd.DataFrame(rows, columns=["assumption", "value", "low", "high", "p50_shortfall", "delta_low", "delta_high"])
@@ -239,6 +246,7 @@ class SimulationResult:
             "periods": [self.periods[0], self.periods[-1]], "samples": self.samples, "seed": self.seed,
             "programs": progs.to_dict("records"),
             "total_shortfall_p50": float(np.quantile(self.total_shortfall(), 0.5)),
+            "cumulative_shortfall_p50": float(np.quantile(self.cumulative_shortfall(), 0.5)),
             "costs": self.costs().to_dict("records"),
             "warnings": self.warnings(),
         }

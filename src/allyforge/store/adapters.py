@@ -19,7 +19,7 @@ def is_simulation(result: Any) -> bool:
     return all(hasattr(result, a) for a in ("program_table", "to_frame", "summary", "network"))
 
 
-def simulation_tables(result: Any) -> dict[str, pd.DataFrame]:
+def simulation_tables(result: Any, summary: dict | None = None) -> dict[str, pd.DataFrame]:
     demand = result.to_frame("demand")
     tables: dict[str, pd.DataFrame] = {"demand": demand}
     tables["deliveries"] = deliveries(demand, result.network)
@@ -29,7 +29,7 @@ def simulation_tables(result: Any) -> dict[str, pd.DataFrame]:
         [{"program": r["program"], "party": r["party"], "constraint": c, "share_of_short_periods": float(w)} for r in progs.to_dict("records") for c, w in r["binding"]],
         columns=["program", "party", "constraint", "share_of_short_periods"],
     )
-    summary = result.summary()
+    summary = summary if summary is not None else result.summary()
     sens = pd.DataFrame(summary.get("sensitivity") or [])
     if len(sens):
         tables["sensitivity"] = sens

@@ -20,7 +20,7 @@ import pandas as pd
 from allyforge.store.store import Store, TableSource
 
 
-def result_tables(result: Any) -> dict[str, TableSource]:
+def result_tables(result: Any, summary: dict | None = None) -> dict[str, TableSource]:
     from allyforge.store.adapters import is_simulation, simulation_tables
 
     if hasattr(result, "to_tables"):
@@ -30,7 +30,7 @@ def result_tables(result: Any) -> dict[str, TableSource]:
     elif isinstance(result, Mapping):
         tables = dict(result)
     elif is_simulation(result):
-        tables = simulation_tables(result)
+        tables = simulation_tables(result, summary)
     elif hasattr(result, "to_frame"):
         tables = {"results": result.to_frame()}
     else:
@@ -104,11 +104,12 @@ def record_run(
     store: Store | str | Path | None = None,
     who: str | None = None,
     run_id: str | None = None,
+    summary: Mapping[str, Any] | None = None,
 ) -> str:
     """Store an engine result (tables + summary + provenance); returns the run id.
 
     Pass `run_id` when the run was already created (a server job); otherwise the run is
-    created here. A failure while writing leaves no result rows and marks the run failed.
+    created here. Pass `summary` when the caller already has it (saves recomputing it). A failure while writing leaves no result rows and marks the run failed.
     """
     from allyforge.store import open_store
 
@@ -129,11 +130,12 @@ def record_run(
     else:
         _attach(st, run_id, pack_hash, pack_name, scen_hash, scen_name or None, seed, settings)
     try:
-        tables = result_tables(result)
+        summary = dict(summary) if summary is not None else result_summary(result)
+        tables = result_tables(result, summary)
         if network is not None:
             for k, v in pack_context(network).items():
                 tables.setdefault(k, v)
-        st.finish_run(run_id, tables, result_summary(result))
+        st.finish_run(run_id, tables, summary)
     except BaseException as e:
         st.fail_run(run_id, f"storing the result failed: {type(e).__name__}: {e}")
         raise
