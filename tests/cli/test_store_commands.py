@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -106,3 +107,16 @@ def test_serve_binds_loopback_and_prints_a_one_time_login(tmp_path):
     finally:
         p.terminate()
         p.wait(30)
+
+
+def test_allyforge_run_stores_its_result_and_prints_the_run_id(tmp_path, tiny_path):
+    store = tmp_path / "runs"
+    r = runner.invoke(app, ["run", "baseline", "--pack", str(tiny_path), "--samples", "4", "--seed", "11", "--no-sensitivity", "--store", str(store)])
+    assert r.exit_code == 0, r.output
+    run_id = re.search(r"run id: (\S+)", r.output).group(1)
+    run = open_store(store).run(run_id)
+    assert (run.status, run.engine, run.seed, run.scenario_name, run.settings["samples"]) == ("done", "simulate", 11, "baseline", 4)
+    d = open_store(store).table(run_id, "deliveries")
+    assert d["sample"].nunique() == 4 and set(d["program"]) == {"missile-us", "missile-jp"}
+    r = runner.invoke(app, ["run", "baseline", "--pack", str(tiny_path), "--samples", "2", "--format", "json", "--no-sensitivity", "--store", str(store)])
+    assert r.exit_code == 0 and open_store(store).run(json.loads(r.output)["run_id"]).status == "done"

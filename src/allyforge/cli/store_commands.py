@@ -34,12 +34,12 @@ def _run(st, run_id: str):
         fail(str(e))
 
 
-def store_result(result, network, scenario, summary: dict, store: Path | None, settings: dict) -> str:
+def store_result(result, network, scenario, summary: dict, store: Path | None, settings: dict, engine: str = "simulate") -> str:
     """Keep an engine command's result in the store; returns the run id (exit 1 when the store fails)."""
     from allyforge.store import StoreBusy, record_run
 
     try:
-        return record_run(result, engine="simulate", network=network, scenario=scenario, seed=getattr(result, "seed", None),
+        return record_run(result, engine=engine, network=network, scenario=scenario, seed=getattr(result, "seed", None),
                           settings=settings, store=_store(store), summary=summary)
     except (OSError, StoreBusy) as e:
         fail(f"the result could not be stored: {e}", EXIT_FAILURE)
