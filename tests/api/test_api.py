@@ -115,6 +115,9 @@ def test_bundled_or_stored_scenario_by_name(with_tiny):
     r = c.post("/api/runs", json={"scenario": "tiny-ban", "samples": 2}, headers=AUTH)
     assert r.status_code == 202
     assert wait(c, r.json()["id"])["status"] == "done"
+    r = c.post("/api/runs", json={"scenario": "baseline", "pack": "tiny", "samples": 2}, headers=AUTH)  # a scenario shipped beside the uploaded pack
+    assert r.status_code == 202 and r.json()["scenario_name"] == "baseline"
+    assert wait(c, r.json()["id"])["status"] == "done"
     r = c.post("/api/runs", json={"scenario": "no-such-scenario"}, headers=AUTH)
     assert r.status_code == 422 and "unknown scenario" in r.json()["detail"]["message"]
 

@@ -112,7 +112,8 @@ def start_run(request: Request, body: RunIn, who: str) -> dict:
         raise HTTPException(422, f"unknown engine {body.engine!r}; this server runs: {', '.join(sorted(engines))}")
     if bool(body.scenario) == bool(body.yaml):
         raise HTTPException(422, "give exactly one of `scenario` (a stored or bundled scenario) or `yaml` (its text)")
-    text, label = (body.yaml, "scenario") if body.yaml else scen_mod.text_of(st, body.scenario)
+    given_pack = packs_mod.resolve(st, body.pack) if body.pack else None
+    text, label = (body.yaml, "scenario") if body.yaml else scen_mod.text_of(st, body.scenario, given_pack)
     scn = scen_mod.parse(text, label)
     pack_name = body.pack or scn.pack
     if not pack_name:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -33,8 +34,8 @@ def check_against_pack(scn, net) -> None:
         raise HTTPException(422, {"message": f"the scenario does not fit pack {net.name}: {len(e.problems)} problem(s)", "problems": problems_json(e)}) from None
 
 
-def text_of(store: Store, key: str) -> tuple[str, str]:
-    """(text, label) of a stored scenario (hash or name) or a bundled one (name)."""
+def text_of(store: Store, key: str, pack_location: str | None = None) -> tuple[str, str]:
+    """(text, label) of a stored scenario (hash or name), one beside the given pack, or a bundled one (name)."""
     try:
         row = store.scenario(key)
         return _as_yaml(row["body"]), row["name"]
@@ -42,7 +43,7 @@ def text_of(store: Store, key: str) -> tuple[str, str]:
         pass
     from allyforge.scenario.load import bundled_scenarios
 
-    known = bundled_scenarios()
+    known = {**bundled_scenarios(), **(bundled_scenarios(pack_location) if pack_location and Path(pack_location).is_dir() else {})}
     if key in known:
         return known[key].read_text(encoding="utf-8-sig"), key
     raise HTTPException(422, {"message": f"unknown scenario {key!r}", "problems": [{"file": "request", "line": None, "field": "scenario", "message": f"no stored or bundled scenario {key!r}; bundled: {', '.join(known) or 'none'}"}]})
