@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import yaml
 from fastapi import HTTPException
 
 from allyforge.store import Store, StoreError
@@ -38,7 +36,7 @@ def text_of(store: Store, key: str, pack_location: str | None = None) -> tuple[s
     """(text, label) of a stored scenario (hash or name), one beside the given pack, or a bundled one (name)."""
     try:
         row = store.scenario(key)
-        return _as_yaml(row["body"]), row["name"]
+        return row["body"], row["name"]  # canonical JSON (a YAML subset) or YAML text
     except StoreError:
         pass
     from allyforge.scenario.load import bundled_scenarios
@@ -48,11 +46,3 @@ def text_of(store: Store, key: str, pack_location: str | None = None) -> tuple[s
         return known[key].read_text(encoding="utf-8-sig"), key
     raise HTTPException(422, {"message": f"unknown scenario {key!r}", "problems": [{"file": "request", "line": None, "field": "scenario", "message": f"no stored or bundled scenario {key!r}; bundled: {', '.join(known) or 'none'}"}]})
 
-
-def _as_yaml(body: str) -> str:
-    """Stored bodies are canonical JSON (a YAML subset) or YAML text; either parses as YAML."""
-    return body
-
-
-def dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

@@ -128,7 +128,10 @@ def context_sections(store: Store, run: Run) -> list[Section]:
     unc = Section("uncertain", "Uncertain facts used")
     if src is not None and "uncertain" in src:
         u = src[src["uncertain"].astype(str).str.lower().isin(["true", "1"])]
-        unc.tables.append((f"{len(u)} sources flagged uncertain", u)) if len(u) else unc.paragraphs.append("No source is flagged uncertain.")
+        if len(u):
+            unc.tables.append((f"{len(u)} sources flagged uncertain", u))
+        else:
+            unc.paragraphs.append("No source is flagged uncertain.")
     else:
         unc.paragraphs.append("No source list was stored with this run.")
     out.append(unc)

@@ -20,22 +20,20 @@ def process_start(pid: int) -> str | None:
 
 
 def alive(pid: int, start: str | None) -> bool:
+    """True while `pid` runs and is the same process that recorded `start` (not a zombie, not a reuse)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        pass
-    if start is None:
+        pass  # alive, owned by someone else
+    if start is None or not Path("/proc").exists():
         return True
-    now = process_start(pid)
-    if now is None:
-        return Path("/proc").exists() is False
-    # a zombie (killed, not yet reaped by its parent) holds its pid but does no work
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return False
+    state, now = fields[0], fields[19]
     return now == start and state != "Z"
 
 

@@ -9,7 +9,6 @@ results so a report can cite them without the pack at hand.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -154,6 +153,3 @@ def _attach(st: Store, run_id: str, pack_hash, pack_name, scen_hash, scen_name, 
 
     st.db.transaction(work)
 
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
