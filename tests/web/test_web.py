@@ -106,12 +106,14 @@ def test_pack_explorer_shows_the_country_to_program_sankey(client):
 
 def test_risk_page_appears_when_risk_results_exist(client, app):
     assert "No risk results yet" in client.get("/risk").text
+    assert 'href="/risk"' not in client.get("/runs").text
     import pandas as pd
 
     from allyforge.store import record_run
 
     record_run({"exposure": pd.DataFrame({"program": ["missile-jp"], "material": ["ore"], "days_to_survive": [42.0]})}, engine="risk", store=app.state.store)
     page = client.get("/risk").text
+    assert 'href="/risk"' in client.get("/runs").text
     assert "Result table: exposure" in page and "days_to_survive" in page
 
 

@@ -39,7 +39,8 @@ def _env() -> jinja2.Environment:
 
 def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
     auth = request.app.state.auth
-    html = _env().get_template(template).render(request=request, csrf=auth.csrf_for(request), logged_in=auth.session(request) is not None, **ctx)
+    has_risk = bool(request.app.state.store.runs(engine="risk", status="done", limit=1))
+    html = _env().get_template(template).render(request=request, csrf=auth.csrf_for(request), logged_in=auth.session(request) is not None, has_risk=has_risk, **ctx)
     return HTMLResponse(html, status_code=status)
 
 
