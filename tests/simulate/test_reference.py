@@ -59,3 +59,17 @@ def test_random_networks_agree(data):
     with tempfile.TemporaryDirectory() as d:
         net = load(Path(d) / "gen", tables)
     assert_agree(net, parse_scenario(text))
+
+
+def test_reference_shares_no_code_with_the_engine():
+    """The reference imports nothing from the engine's modules (issue 3: "sharing no code")."""
+    import ast
+
+    src = (ROOT / "src" / "allyforge" / "simulate" / "reference.py").read_text()
+    mods = set()
+    for node in ast.walk(ast.parse(src)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            mods.add(node.module)
+        elif isinstance(node, ast.Import):
+            mods |= {a.name for a in node.names}
+    assert not {m for m in mods if m.startswith("allyforge.simulate")}, mods

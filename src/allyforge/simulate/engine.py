@@ -37,19 +37,6 @@ class ChunkOut:
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-class _Sub:
-    """Column subsets of a sparse incidence matrix, cached per level and class."""
-
-    def __init__(self, M: sp.csr_matrix) -> None:
-        self.M = M
-        self.cache: dict[tuple, sp.csr_matrix] = {}
-
-    def rows(self, key: tuple, idx: np.ndarray) -> sp.csr_matrix:
-        if key not in self.cache:
-            self.cache[key] = self.M[idx].T.tocsr()
-        return self.cache[key]
-
-
 def _scatter(vals: np.ndarray, MT: sp.csr_matrix) -> np.ndarray:
     """[S, E] values summed onto nodes through a transposed incidence matrix MT [N, E] -> [S, N]."""
     return np.asarray(MT @ vals.T).T
@@ -83,42 +70,26 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
     dem_bl = np.zeros((S, D))
     cuts = {k: np.zeros((S, n)) for k, n in (("lane_rule", L), ("lane_cap", L), ("lane_origin", L), ("proc_cap", P), ("input", E), ("outage", P))}
 
-    shape = (lambda X: (S, X, T)) if full else (lambda X: (1, X, T))
-    node = {k: np.zeros(shape(N)) for k in NODE_ARRAYS}
-    runs_out = np.zeros(shape(P))
-    lane_out = np.zeros(shape(L))
-    dem_out = {k: np.zeros((S, D, T)) for k in DEMAND_ARRAYS}
+    # stored period-major ([T, S, X]) so each period writes one contiguous block
+    shape = (lambda X: (T, S, X)) if full else (lambda X: (T, 1, X))
+    node = {k: np.empty(shape(N)) for k in NODE_ARRAYS}  # every period writes every value
+    runs_out = np.empty(shape(P))
+    lane_out = np.empty(shape(L))
+    dem_out = {k: np.empty((T, S, D)) for k in DEMAND_ARRAYS}
     costs = np.zeros((S, Q, len(CATEGORIES), T))
     costs[:, :, CATEGORIES.index("investment"), :] = cm.invest
 
     def rec(store: np.ndarray, t: int, v: np.ndarray) -> None:
         if full:
-            store[:, :, t] = v
+            store[t] = v
         else:
-            store[0, :, t] = v.sum(0)
+            store[t, 0] = v.sum(0)
 
     Mld, Mlo, Min, Mout, Mdem = (m.T.tocsr() for m in (c.M_lane_dest, c.M_lane_origin, c.M_in, c.M_out_yield, c.M_dem))
-    sub_lo, sub_in, sub_dem = _Sub(c.M_lane_origin), _Sub(c.M_in), _Sub(c.M_dem)
     zero_lead = c.lead == 0
     cycles = np.unique(c.cycle)
-    in_lvl_mask = [np.isin(c.in_proc, pl) for _, _, pl in c.req_levels]
-    out_lvl_edges = [np.flatnonzero(np.isin(c.out_node, nl) & ~c.base_stock[c.out_node]) for nl, _, _ in c.req_levels]
-    max_rank = int(c.spill_rank.max()) + 1 if L else 0
-    # claims per allocation level and priority class (S8.2)
-    alloc_sets = []
-    for A in c.alloc_levels:
-        inA = np.zeros(N, bool)
-        inA[A] = True
-        per_class = []
-        for cl in c.classes:
-            di = np.flatnonzero(inA[c.dem_node] & (c.dem_priority == cl))
-            li = np.flatnonzero(inA[c.lane_origin] & (c.lane_priority == cl))
-            ei = np.flatnonzero(inA[c.in_node] & (c.proc_priority[c.in_proc] == cl))
-            if len(di) or len(li) or len(ei):
-                per_class.append((int(cl), di, li, ei))
-        lanesA = np.flatnonzero(inA[c.lane_origin])
-        per_class_lanes = lanesA
-        alloc_sets.append((A, per_class, per_class_lanes))
+    req_plan = [_request_level(c, nl, ll, pl) for nl, ll, pl in c.req_levels]
+    alloc_plan = [_alloc_level(c, A, zero_lead) for A in c.alloc_levels]
     outage_mask = _outage_mask(c, drv)
 
     for t in range(T):
@@ -131,8 +102,7 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
         om = outage_mask(t)
         shares_t = None
         if c.multi_producer:
-            sh = producer_shares(c, drv.capacity_at(t)[:, :, None])[:, :, 0]
-            shares_t = sh
+            shares_t = producer_shares(c, cap[:, :, None])[:, :, 0]
 
         # S3.1 receive
         slot = t % H
@@ -158,106 +128,100 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
                 reserve[:, n] -= amt
                 on_hand[:, n] += amt
 
-        # S3.2 requests, downstream first (S5-S7)
+        # S3.2 requests, downstream first (S5-S7); each level touches only its own entities
         due = dem_bl + dem
         owed = _scatter(due, Mdem)
         on_order = _scatter(lane_bl + in_transit, Mld) + _scatter(proc_bl + wip, Mout)
         X = np.zeros((S, N))
         carried = np.zeros((S, L))
-        lane_base = np.zeros((S, L))
         unplaced = np.zeros((S, L))
         want = np.zeros((S, P))
         proc_req = np.zeros((S, P))
-        for lv, (nl, ll, pl) in enumerate(c.req_levels):
-            bs = nl[c.base_stock[nl]]
+        for rq in req_plan:
+            bs = rq.base_stock
             if len(bs):
                 ip = on_hand[:, bs] + on_order[:, bs] - owed[:, bs]
                 X[:, bs] = np.maximum(0.0, c.level[bs] - ip)
+            ll = rq.lanes
             if len(ll):
                 base = lane_bl[:, ll] + pship[:, ll]
                 r = base + c.plan_share[ll] * X[:, c.lane_dest[ll]]
-                allowed = lopen[:, ll] * r
-                carry = np.minimum(allowed, lcap[:, ll])
+                lo_ll, lc_ll = lopen[:, ll], lcap[:, ll]
+                allowed = lo_ll * r
+                carry = np.minimum(allowed, lc_ll)
                 cut = r - carry
                 cuts["lane_rule"][:, ll] += r - allowed
                 cuts["lane_cap"][:, ll] += allowed - carry
-                pool0 = np.zeros((S, N))
-                np.add.at(pool0, (slice(None), c.lane_dest[ll]), cut)
+                pool0 = _scatter(cut, rq.dest_M)
                 pool = pool0.copy()
-                for k in range(max_rank):  # spill in (priority, table order) rank (S5.3)
-                    lk = ll[c.spill_rank[ll] == k]
-                    if not len(lk):
-                        continue
-                    pos = np.searchsorted(ll, lk)
-                    room = np.where(lopen[:, lk] >= 1.0, lcap[:, lk] - carry[:, pos], 0.0)
-                    take = np.minimum(pool[:, c.lane_dest[lk]], np.maximum(room, 0.0))
-                    carry[:, pos] += take
-                    pool[:, c.lane_dest[lk]] -= take
-                d_ll = c.lane_dest[ll]
-                left = np.where(pool0[:, d_ll] > 0, pool[:, d_ll] / np.where(pool0[:, d_ll] > 0, pool0[:, d_ll], 1.0), 0.0)
+                for sel, dloc in rq.ranks:  # spill in (priority, table order) rank (S5.3)
+                    room = np.where(lo_ll[:, sel] >= 1.0, lc_ll[:, sel] - carry[:, sel], 0.0)
+                    take = np.minimum(pool[:, dloc], np.maximum(room, 0.0))
+                    carry[:, sel] += take
+                    pool[:, dloc] -= take
+                p0 = pool0[:, rq.dest_inv]
+                left = np.where(p0 > 0, pool[:, rq.dest_inv] / np.where(p0 > 0, p0, 1.0), 0.0)
                 unplaced[:, ll] = cut * left
                 carried[:, ll] = carry
-                lane_base[:, ll] = base
-                sub = sub_lo.rows(("lvl", lv), ll)
-                X += _scatter(np.maximum(0.0, carry - base), sub)
-                owed += _scatter(carry, sub)
+                X[:, rq.origin_u] += _scatter(np.maximum(0.0, carry - base), rq.origin_M)
+                owed[:, rq.origin_u] += _scatter(carry, rq.origin_M)
+            pl = rq.procs
             if len(pl):
-                edges = out_lvl_edges[lv]
-                xr = np.zeros((S, P))
-                if len(edges):
-                    shr = shares_t[:, edges] if shares_t is not None else 1.0
-                    ask = X[:, c.out_node[edges]] * shr / (c.out_qty[edges] * c.yld[c.out_proc[edges]])
-                    np.maximum.at(xr, (slice(None), c.out_proc[edges]), ask)
+                xr = np.zeros((S, len(pl)))
+                if len(rq.out_edges):
+                    oe = rq.out_edges
+                    shr = shares_t[:, oe] if shares_t is not None else 1.0
+                    ask = X[:, c.out_node[oe]] * shr / (c.out_qty[oe] * c.yld[c.out_proc[oe]])
+                    if rq.single_output:
+                        xr[:, rq.out_ploc] = ask
+                    else:
+                        np.maximum.at(xr, (slice(None), rq.out_ploc), ask)  # co-products: the largest ask
                 base_p = proc_bl[:, pl] + pruns[:, pl]
-                req = base_p + xr[:, pl]
+                req = base_p + xr
                 w = np.minimum(req, cap[:, pl])
                 cuts["proc_cap"][:, pl] += req - w
-                cuts["outage"][:, pl] += (req - w) * om[:, pl]
+                if om.shape[0] > 1:
+                    cuts["outage"][:, pl] += (req - w) * om[:, pl]
                 proc_req[:, pl] = req
                 want[:, pl] = w
-                em = in_lvl_mask[lv]
-                if em.any():
-                    ei = np.flatnonzero(em)
+                if len(rq.in_edges):
+                    ie = rq.in_edges
                     passed = np.maximum(0.0, w - base_p)
-                    full_passed = np.zeros((S, P))
-                    full_passed[:, pl] = passed
-                    subm = sub_in.rows(("lvl", lv), ei)
-                    X += _scatter(full_passed[:, c.in_proc[ei]] * c.in_qty[ei], subm)
-                    owed += _scatter(want[:, c.in_proc[ei]] * c.in_qty[ei], subm)
+                    X[:, rq.in_u] += _scatter(passed[:, rq.in_ploc] * c.in_qty[ie], rq.in_M)
+                    owed[:, rq.in_u] += _scatter(w[:, rq.in_ploc] * c.in_qty[ie], rq.in_M)
 
-        # S3.3 allocate and ship, upstream first along zero-lead lanes (S8)
+        # S3.3 allocate and ship, upstream first along zero-lead lanes (S8); local to each level
         avail = on_hand + reserve * on_short
         delivered = np.zeros((S, D))
         shipped = np.zeros((S, L))
         alloc_e = np.zeros((S, E))
-        for ai, (A, per_class, lanesA) in enumerate(alloc_sets):
-            for cl, di, li, ei in per_class:
-                total = np.zeros((S, N))
-                cd = due[:, di]
-                cls = carried[:, li]
-                ce = want[:, c.in_proc[ei]] * c.in_qty[ei]
+        for al in alloc_plan:
+            availA = avail[:, al.nodes]
+            for di, d_loc, d_M, li, l_loc, l_M, ei, e_loc, e_M in al.classes:
+                total = np.zeros((S, len(al.nodes)))
                 if len(di):
-                    total += _scatter(cd, sub_dem.rows(("a", ai, cl), di))
+                    cd = due[:, di]
+                    total += _scatter(cd, d_M)
                 if len(li):
-                    total += _scatter(cls, sub_lo.rows(("a", ai, cl), li))
+                    cls = carried[:, li]
+                    total += _scatter(cls, l_M)
                 if len(ei):
-                    total += _scatter(ce, sub_in.rows(("a", ai, cl), ei))
-                frac = np.where(total > 0, np.minimum(1.0, avail / np.where(total > 0, total, 1.0)), 1.0)
+                    ce = want[:, c.in_proc[ei]] * c.in_qty[ei]
+                    total += _scatter(ce, e_M)
+                frac = np.where(total > 0, np.minimum(1.0, availA / np.where(total > 0, total, 1.0)), 1.0)
                 if len(di):
-                    delivered[:, di] = cd * frac[:, c.dem_node[di]]
+                    delivered[:, di] = cd * frac[:, d_loc]
                 if len(li):
-                    shipped[:, li] = cls * frac[:, c.lane_origin[li]]
+                    shipped[:, li] = cls * frac[:, l_loc]
                 if len(ei):
-                    alloc_e[:, ei] = ce * frac[:, c.in_node[ei]]
-                avail -= np.minimum(total * frac, avail)
-            zl = lanesA[zero_lead[lanesA]]
+                    alloc_e[:, ei] = ce * frac[:, e_loc]
+                availA -= np.minimum(total * frac, availA)
+            zl = al.zero_lanes
             if len(zl):
-                now = shipped[:, zl] * (1.0 - drv.lane_delay_share[zl, t])
-                arrive = np.zeros((S, N))
-                np.add.at(arrive, (slice(None), c.lane_dest[zl]), now)
-                on_hand += arrive
-                avail += arrive
-                received += arrive
+                arrive = _scatter(shipped[:, zl] * (1.0 - drv.lane_delay_share[zl, t]), al.zero_M)
+                on_hand[:, al.zero_u] += arrive
+                avail[:, al.zero_u] += arrive
+                received[:, al.zero_u] += arrive
         # lanes into the pipeline: normal lead, and the delayed share (S2.3)
         dshare = drv.lane_delay_share[:, t]
         later = shipped * np.where(zero_lead, 0.0, 1.0 - dshare)
@@ -322,17 +286,98 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
         rec(runs_out, t, runs)
         rec(lane_out, t, shipped)
         for k, v in (("due", due), ("delivered", delivered), ("backlog", dem_bl), ("lost", lost)):
-            dem_out[k][:, :, t] = v
+            dem_out[k][t] = v
         if progress is not None:
             progress(1)
-    return ChunkOut(node=node, runs=runs_out, lane=lane_out, demand=dem_out, costs=costs, cuts=cuts, full=full)
+    sxt = lambda a: np.moveaxis(a, 0, -1)  # noqa: E731  [T, S, X] -> [S, X, T] view
+    return ChunkOut(node={k: sxt(v) for k, v in node.items()}, runs=sxt(runs_out), lane=sxt(lane_out),
+                    demand={k: np.ascontiguousarray(sxt(v)) for k, v in dem_out.items()}, costs=costs, cuts=cuts, full=full)
+
+
+def _local(targets: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
+    """(unique targets, position of each entity's target among them, [targets x entities] scatter matrix)."""
+    u, inv = np.unique(targets, return_inverse=True)
+    w = np.ones(len(targets)) if weights is None else weights
+    return u, inv, sp.csr_matrix((w, (inv, np.arange(len(targets)))), shape=(len(u), len(targets)))
+
+
+@dataclass
+class _RequestLevel:
+    base_stock: np.ndarray
+    lanes: np.ndarray
+    dest_inv: np.ndarray
+    dest_M: sp.csr_matrix
+    ranks: list[tuple[np.ndarray, np.ndarray]]
+    origin_u: np.ndarray
+    origin_M: sp.csr_matrix
+    procs: np.ndarray
+    out_edges: np.ndarray
+    out_ploc: np.ndarray
+    single_output: bool
+    in_edges: np.ndarray
+    in_ploc: np.ndarray
+    in_u: np.ndarray
+    in_M: sp.csr_matrix
+
+
+def _request_level(c: Compiled, nl: np.ndarray, ll: np.ndarray, pl: np.ndarray) -> _RequestLevel:
+    _, dest_inv, dest_M = _local(c.lane_dest[ll])
+    ranks = []
+    for k in np.unique(c.spill_rank[ll]):
+        sel = np.flatnonzero(c.spill_rank[ll] == k)
+        ranks.append((sel, dest_inv[sel]))
+    origin_u, _, origin_M = _local(c.lane_origin[ll])
+    in_pl = np.zeros(len(c.cycle), bool)
+    in_pl[pl] = True
+    ploc = np.full(len(c.cycle), -1)
+    ploc[pl] = np.arange(len(pl))
+    oe = np.flatnonzero(in_pl[c.out_proc] & ~c.base_stock[c.out_node])
+    ie = np.flatnonzero(in_pl[c.in_proc])
+    in_u, _, in_M = _local(c.in_node[ie])
+    return _RequestLevel(
+        base_stock=nl[c.base_stock[nl]], lanes=ll, dest_inv=dest_inv, dest_M=dest_M, ranks=ranks, origin_u=origin_u, origin_M=origin_M,
+        procs=pl, out_edges=oe, out_ploc=ploc[c.out_proc[oe]], single_output=len(np.unique(c.out_proc[oe])) == len(oe),
+        in_edges=ie, in_ploc=ploc[c.in_proc[ie]], in_u=in_u, in_M=in_M,
+    )
+
+
+@dataclass
+class _AllocLevel:
+    nodes: np.ndarray
+    classes: list[tuple]
+    zero_lanes: np.ndarray
+    zero_u: np.ndarray
+    zero_M: sp.csr_matrix
+
+
+def _alloc_level(c: Compiled, A: np.ndarray, zero_lead: np.ndarray) -> _AllocLevel:
+    inA = np.zeros(c.N, bool)
+    inA[A] = True
+    loc = np.full(c.N, -1)
+    loc[A] = np.arange(len(A))
+    classes = []
+    for cl in c.classes:
+        di = np.flatnonzero(inA[c.dem_node] & (c.dem_priority == cl))
+        li = np.flatnonzero(inA[c.lane_origin] & (c.lane_priority == cl))
+        ei = np.flatnonzero(inA[c.in_node] & (c.proc_priority[c.in_proc] == cl))
+        if not (len(di) or len(li) or len(ei)):
+            continue
+        parts = []
+        for idx, tgt in ((di, c.dem_node[di]), (li, c.lane_origin[li]), (ei, c.in_node[ei])):
+            tl = loc[tgt]
+            M = sp.csr_matrix((np.ones(len(idx)), (tl, np.arange(len(idx)))), shape=(len(A), len(idx)))
+            parts += [idx, tl, M]
+        classes.append(tuple(parts))
+    zl = np.flatnonzero(inA[c.lane_origin] & zero_lead)
+    zero_u, _, zero_M = _local(c.lane_dest[zl])
+    return _AllocLevel(nodes=A, classes=classes, zero_lanes=zl, zero_u=zero_u, zero_M=zero_M)
 
 
 def _by_party(v: np.ndarray, party: np.ndarray, Q: int) -> np.ndarray:
-    out = np.zeros((v.shape[0], Q))
-    for q in np.unique(party):
-        out[:, q] = v[:, party == q].sum(1)
-    return out
+    """[S, X] costs summed per paying party -> [S, Q] (a one-hot matrix product)."""
+    onehot = np.zeros((len(party), Q))
+    onehot[np.arange(len(party)), party] = 1.0
+    return v @ onehot
 
 
 def _outage_mask(c: Compiled, drv: Drivers) -> Callable[[int], np.ndarray]:
@@ -341,8 +386,11 @@ def _outage_mask(c: Compiled, drv: Drivers) -> Callable[[int], np.ndarray]:
 
     outs = [e for e in drv.effects if e.target == "capacity" and e.op == "mul" and isinstance(drv.scenario.events[e.event], ev.SiteOutage)]
     P = len(c.cycle)
+    none = np.zeros((1, P))
 
     def at(t: int) -> np.ndarray:
+        if not outs:
+            return none
         m = np.zeros((drv.samples, P))
         for e in outs:
             m[:, e.index] = np.maximum(m[:, e.index], (e.per_entity(t) < 1.0).astype(float))
