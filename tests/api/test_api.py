@@ -91,7 +91,7 @@ def test_run_lifecycle_results_pages_export_report(with_tiny):
     assert r.status_code == 202, r.text
     run = wait(c, r.json()["id"])
     assert run["status"] == "done", run
-    assert run["settings"] == {"samples": 10} and run["seed"] == 1 and run["scenario_name"] == "tiny-ban" and run["who"] == "api"
+    assert run["settings"] == {"samples": 10, "sensitivity": False} and run["seed"] == 1 and run["scenario_name"] == "tiny-ban" and run["who"] == "api"
     cols = c.get(f"/api/runs/{run['id']}/tables").json()
     assert set(cols["deliveries"]) == {"sample", "period", "program", "party", "required", "delivered"}
     page = c.get(f"/api/runs/{run['id']}/results/deliveries", params={"where": ["program:missile-jp", "sample:3"], "limit": 1, "offset": 1}).json()
@@ -184,3 +184,17 @@ def test_a_crashing_engine_fails_its_run(with_tiny):
     run = wait(c, c.post("/api/runs", json={"yaml": SCENARIO, "engine": "crash"}, headers=AUTH).json()["id"])
     assert run["status"] == "failed" and "synthetic engine failure" in run["error"]
     assert c.get(f"/api/runs/{run['id']}/export").status_code == 409
+
+
+def test_real_engine_run_stores_the_answer_and_sensitivity(with_tiny):
+    c = with_tiny
+    r = c.post("/api/runs", json={"scenario": "baseline", "pack": "tiny", "samples": 5, "engine": "real", "sensitivity": True}, headers=AUTH)
+    run = wait(c, r.json()["id"], timeout=180)
+    assert run["status"] == "done", run
+    assert {"deliveries", "programs", "binding", "sensitivity", "demand", "process", "lane"} <= set(run["tables"])
+    sens = c.get(f"/api/runs/{run['id']}/results/sensitivity").json()
+    # the tiny pack gives a range to two recipe quantities (us-assembly and jp-assembly metal per run)
+    assert {row["assumption"] for row in sens["rows"]} == {"process_inputs us-assembly/metal quantity", "process_inputs jp-assembly/metal quantity"}
+    progs = c.get(f"/api/runs/{run['id']}/results/programs").json()["rows"]
+    answer = {row["program"]: row for row in c.get(f"/api/runs/{run['id']}/results/deliveries", params={"limit": 1000}).json()["rows"]}
+    assert {p["program"] for p in progs} == set(answer) == {"missile-us", "missile-jp"}

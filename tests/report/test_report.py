@@ -60,6 +60,8 @@ def test_report_has_every_section_answer_first_and_no_external_reference(stored,
     for text in ("ban on lane ore-cn-jp", "export_ban", "cn-ban-jp", "us-assembly metal per run", "Toy assumption", "Toy published figure", rid, st.run(rid).code_version, st.run(rid).pack_hash):
         assert text in html, text
     assert "20 delivered of 40 required" in html
+    head = html[html.index('<section id="answer">'):html.index('id="chart-answer"')]
+    assert "At P50, 1 of 2 program lines are delivered in full" in head and "<strong>missile-jp</strong> (JP), 20 of 40 not delivered" in head
     assert not re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', html)
     assert len(html) > 3_000_000  # Plotly's library is inside the file
     out = write_report(st, rid, tmp_path / "r" / "report.html")

@@ -75,7 +75,8 @@ def _flow(tmp_path: Path, *, pack: str, baseline: str, form: dict[str, str], scr
             page.click("#save-button")
             page.wait_for_selector("text=Saved scenario")
             page.click("#run-button")
-            page.wait_for_selector("#chart-answer .main-svg", timeout=300_000)  # the run page reloads itself when the job ends
+            page.wait_for_selector("#chart-answer .main-svg, p.error[role=alert]", timeout=300_000)  # the run page reloads itself when the job ends
+            assert page.locator("p.error[role=alert]").count() == 0, page.inner_text("p.error[role=alert]")
             chart = page.inner_text("#chart-answer")
             for p in programs:
                 assert p in chart, (p, chart)

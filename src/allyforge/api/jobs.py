@@ -42,8 +42,14 @@ def work(spec: dict[str, Any]) -> None:
             kwargs["progress"] = lambda *a: st.progress(run_id, 0.1 + 0.8 * _fraction(*a), "running")
         st.progress(run_id, 0.1, f"running {spec['engine']}")
         result = engine(net, scn, **kwargs)
-        st.progress(run_id, 0.9, "storing the results")
-        record_run(result, engine=spec["engine"], network=net, scenario=scn, store=st, run_id=run_id, settings=spec.get("settings"))
+        summary = None
+        summarize = getattr(result, "summary", None)
+        if callable(summarize) and "sensitivity" in inspect.signature(summarize).parameters:
+            want = bool(spec.get("sensitivity"))
+            st.progress(run_id, 0.9, "one-at-a-time sensitivity (reruns per ranged assumption)" if want else "summarizing")
+            summary = summarize(sensitivity=want)
+        st.progress(run_id, 0.95, "storing the results")
+        record_run(result, engine=spec["engine"], network=net, scenario=scn, store=st, run_id=run_id, settings=spec.get("settings"), summary=summary)
     except RunCancelled:
         st.fail_run(run_id, "cancelled", status="cancelled")
     except BaseException as e:  # the job records why it stopped; the process then ends

@@ -43,6 +43,7 @@ class RunIn(BaseModel):
     samples: int | None = Field(None, ge=1)
     seed: int | None = Field(None, ge=0)
     engine: str = "simulate"
+    sensitivity: bool = Field(False, description="Also compute the one-at-a-time sensitivity (reruns the engine twice per ranged assumption: slow)")
 
 
 def run_json(run) -> dict[str, Any]:
@@ -128,11 +129,12 @@ def start_run(request: Request, body: RunIn, who: str) -> dict:
     scen_hash = st.add_scenario(scn.name, text, pack_name, who)
     run_id = st.create_run(
         body.engine, label=scn.name, pack_hash=net.content_hash, pack_name=net.name, scenario_hash=scen_hash, scenario_name=scn.name,
-        seed=body.seed if body.seed is not None else scn.seed, settings={"samples": samples}, who_=who, status="queued",
+        seed=body.seed if body.seed is not None else scn.seed, settings={"samples": samples, "sensitivity": body.sensitivity}, who_=who, status="queued",
     )
     app.state.jobs.start({
         "store": str(st.root), "run_id": run_id, "engine": body.engine, "engine_path": engines[body.engine], "pack": location,
-        "scenario_text": text, "scenario_label": label, "samples": body.samples, "seed": body.seed, "settings": {"samples": samples},
+        "scenario_text": text, "scenario_label": label, "samples": body.samples, "seed": body.seed, "sensitivity": body.sensitivity,
+        "settings": {"samples": samples, "sensitivity": body.sensitivity},
     })
     return run_json(st.run(run_id))
 

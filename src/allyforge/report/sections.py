@@ -26,12 +26,24 @@ class Section:
     charts: list[tuple[str, object]] = field(default_factory=list)  # (div id, plotly Figure)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)  # (caption, frame)
     notes: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)  # HTML (data escaped), shown after the charts
 
 
 def _fmt(v: float) -> str:
     if v != v:
         return "–"
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+
+
+def _headline(a: pd.DataFrame) -> str:
+    """One sentence: how many programs are delivered in full at P50, and the largest shortfall."""
+    short = (a["required"] - a["delivered_p50"]).clip(lower=0)
+    full = int((short <= 1e-9 * a["required"].abs().clip(lower=1)).sum())
+    text = f"At P50, {full} of {len(a)} program lines are delivered in full over the horizon."
+    if short.max() > 0:
+        w = a.loc[short.idxmax()]
+        text += f" The largest shortfall: <strong>{e_(w['program'])}</strong> ({e_(w['party'])}), {_fmt(short.max())} of {_fmt(w['required'])} not delivered."
+    return text
 
 
 def simulate_sections(store: Store, run: Run) -> list[Section]:
@@ -41,9 +53,10 @@ def simulate_sections(store: Store, run: Run) -> list[Section]:
         return generic_sections(store, run)
     a = views.answer(d)
     ans = Section("answer", "The answer")
+    ans.paragraphs.append(_headline(a))
     for _, r in a.sort_values(["party", "program"]).iterrows():
         fill = f"{r['fill_p50']:.0%}" if r["fill_p50"] == r["fill_p50"] else "–"
-        ans.paragraphs.append(
+        ans.bullets.append(
             f"<strong>{e_(r['program'])}</strong> ({e_(r['party'] or 'all parties')}): {_fmt(r['delivered_p50'])} delivered of {_fmt(r['required'])} required "
             f"at P50 ({fill}); P10–P90 {_fmt(r['delivered_p10'])}–{_fmt(r['delivered_p90'])}."
         )

@@ -116,7 +116,7 @@ async def run_start(request: Request) -> Response:
     form = await form_of(request)
     who = check_form(request, form)
     try:
-        body = RunIn(scenario=form.get("scenario") or None, samples=int(form["samples"]) if form.get("samples") else None, seed=int(form["seed"]) if form.get("seed") else None, engine=form.get("engine") or "simulate")
+        body = RunIn(scenario=form.get("scenario") or None, samples=int(form["samples"]) if form.get("samples") else None, seed=int(form["seed"]) if form.get("seed") else None, engine=form.get("engine") or "simulate", sensitivity=bool(form.get("sensitivity")))
     except ValueError as e:
         return page(request, "message.html.j2", 422, title="Cannot start the run", message=str(e))
     try:
