@@ -26,7 +26,7 @@ install: $(STAMP)
 install-test: $(STAMP_TEST)
 
 run: $(STAMP)
-	$(BIN)/allyforge show us-japan-2026
+	$(BIN)/allyforge run china-export-ban-2026 --pack us-japan-2026 --compare as-of-2026-01
 
 test: $(STAMP_TEST)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile

@@ -29,7 +29,7 @@ def test_run_prints_the_answer_then_where_results_went(tmp_path):
 
 
 def test_run_json_with_overrides_is_deterministic():
-    args = ["run", "baseline", "--pack", TINY, "--samples", "3", "--seed", "9", "--format", "json"]
+    args = ["run", "baseline", "--pack", TINY, "--samples", "3", "--seed", "9", "--format", "json", "--sensitivity"]
     a, b = runner.invoke(app, args), runner.invoke(app, args)
     assert a.exit_code == 0, a.output
     da, db = json.loads(a.output), json.loads(b.output)

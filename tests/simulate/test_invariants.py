@@ -51,7 +51,7 @@ def test_ban_stops_flow_and_spills(tiny):
     assert au[2:6].sum() > 0
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_laws_on_random_networks(data):
     tables, T = data.draw(pack_tables())

@@ -51,7 +51,7 @@ def test_tiny_with_every_event_type(stockpile_scenario_pack):
     assert_agree(net, sc)
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_random_networks_agree(data):
     tables, T = data.draw(pack_tables())

@@ -105,7 +105,7 @@ def run(
     out: Path = typer.Option(None, "--out", help="Write tidy results (Parquet) and summary.json here."),
     output_format: str = typer.Option("table", "--format", help="table or json."),
     compare: str = typer.Option(None, "--compare", help="Also run this scenario (same pack, samples, seed) and show the difference."),
-    sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity", help="One-at-a-time sensitivity to ranged assumptions."),
+    sensitivity: bool = typer.Option(False, "--sensitivity/--no-sensitivity", help="One-at-a-time sensitivity to each ranged assumption (two reruns each; slow on large packs)."),
     store: Path = typer.Option(None, "--store", envvar="ALLYFORGE_STORE", help="Store folder the run is kept in (default: the user's data folder)."),
 ) -> None:
     """Simulate a scenario: per program, required vs delivered (P50 [P10–P90]), shortfall and the binding constraint."""

@@ -240,8 +240,22 @@ def rules_in_force(net: Network, sc: Scenario) -> pd.DataFrame:
     return out
 
 
+def pack_capacity(net: Network) -> np.ndarray:
+    """Runs per period of every process (candidates included), [P, calendar periods]: the base
+    capacity with each override holding until the next (as Network.capacity_array, without xarray)."""
+    procs = net.table("processes")
+    cap = np.repeat(procs["capacity"].to_numpy(float)[:, None], len(net.periods), axis=1)
+    ov = net.table("capacities").reset_index()
+    if len(ov):
+        pidx = procs.index.get_indexer(ov["process"])
+        tidx = np.array([net.calendar.index(p) for p in ov["period"]])
+        for i in np.lexsort((tidx, pidx)):
+            cap[pidx[i], tidx[i]:] = ov["capacity"].iloc[i]
+    return cap
+
+
 def _date(x: Any) -> dt.date | None:
-    if x is None or (not isinstance(x, (dt.date, str)) and pd.isna(x)):
+    if x is None or x is pd.NaT or (not isinstance(x, str) and pd.isna(x)):
         return None
     return pd.Timestamp(x).date()
 
@@ -321,7 +335,7 @@ def resolve(network: Network, scenario: Scenario, samples: int | np.ndarray | No
     P, L = len(procs), len(lanes)
 
     # capacity: pack capacity with overrides held; candidate processes idle until invested in
-    cap_all = net.capacity_array(include_candidates=True).transpose("process", "period").to_numpy()[:, hz]
+    cap_all = pack_capacity(net)[:, hz]
     base_capacity = np.where(procs["status"].eq("active").to_numpy()[:, None], cap_all, 0.0)
 
     lcap = lanes["capacity"].to_numpy(float)
@@ -341,8 +355,7 @@ def resolve(network: Network, scenario: Scenario, samples: int | np.ndarray | No
             its |= net.items_in_group(n)
         idx = _rule_lanes(lf, its, r["origin_country"], r["destination_country"], r["end_use"] or "any")
         touched.append(tuple(lanes.index[idx]))
-        end = r["end"] if isinstance(r["end"], dt.date) else None
-        w = cal.window_fraction(r["start"], end)[hz]
+        w = cal.window_fraction(_date(r["start"]), _date(r["end"]))[hz]
         if r["effect"] == "ban":
             base_open[idx] *= 1.0 - w
         elif r["effect"] == "license":
@@ -554,7 +567,7 @@ def apply_candidate(d: Drivers, net: Network, candidate: str, live: np.ndarray, 
         d.effects.append(Effect("capacity", "add", np.array([i]), live * size[:, None], e))
     elif kind == "substitute":
         i = d.processes.get_loc(target)
-        own = net.capacity_array(include_candidates=True).sel(process=target).to_numpy()[d.t0 : d.t0 + T]
+        own = pack_capacity(net)[i, d.t0 : d.t0 + T]
         d.effects.append(Effect("capacity", "add", np.array([i]), live * size[:, None] * own[None, :], e))
     elif kind == "second_source":
         i = d.lanes.get_loc(target)

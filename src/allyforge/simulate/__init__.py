@@ -81,9 +81,10 @@ def simulate(
     short = (out.demand["backlog"] + out.demand["lost"]).sum(2) > 1e-9
     binding = attribute(c, drv, out.cuts, short)
 
-    def rerun(rec: dict) -> SimulationResult:
+    def rerun(rec: dict, n: int) -> SimulationResult:
         merged = {**(recipe or {}), **rec}
-        return simulate(network, sc, recipe=merged, stream_threshold=stream_threshold, drivers=drv)
+        sub = drv if n >= drv.samples else drv.subset(slice(0, n))
+        return simulate(network, sc.with_overrides(samples=sub.samples), recipe=merged, stream_threshold=stream_threshold, drivers=sub)
 
     return SimulationResult(
         network=network, scenario=sc, periods=drv.periods, sample_ids=drv.sample_ids, compiled=c,

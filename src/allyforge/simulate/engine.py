@@ -179,9 +179,6 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
                 base_p = proc_bl[:, pl] + pruns[:, pl]
                 req = base_p + xr
                 w = np.minimum(req, cap[:, pl])
-                cuts["proc_cap"][:, pl] += req - w
-                if om.shape[0] > 1:
-                    cuts["outage"][:, pl] += (req - w) * om[:, pl]
                 proc_req[:, pl] = req
                 want[:, pl] = w
                 if len(rq.in_edges):
@@ -243,7 +240,9 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
             ratio = alloc_e / c.in_qty
             mins = np.minimum.reduceat(ratio, c.in_starts, axis=1)
             runs[:, c.in_procs] = np.minimum(want[:, c.in_procs], mins)
-            short = np.maximum(0.0, want - runs)
+            # S12.1: the limiting term of runs = min(request, capacity, inputs) takes the whole cut
+            inlim = runs < want - 1e-12 * np.maximum(1.0, want)
+            short = np.where(inlim, proc_req - runs, 0.0)
             pm = np.full((S, P), np.inf)
             pm[:, c.in_procs] = mins
             limiting = ratio <= pm[:, c.in_proc] + 1e-12
@@ -252,6 +251,11 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
             consumed = _scatter(consumed_e, Min)
         else:
             consumed = np.zeros((S, N))
+            inlim = np.zeros((S, P), bool)
+        capcut = np.where(inlim, 0.0, proc_req - want)
+        cuts["proc_cap"] += capcut
+        if om.shape[0] > 1:
+            cuts["outage"] += capcut * om
         for cv in cycles:
             sel = np.flatnonzero(c.cycle == cv)
             proc_pipe[(t + int(cv)) % Hc][:, sel] += runs[:, sel]

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from allyforge.simulate.engine import ChunkOut
 
 QUANTILES = (0.1, 0.5, 0.9)
-MIN_TAIL_SAMPLES = 10  # samples beyond a tail quantile for it to be shown without a warning
+MIN_TAIL_SAMPLES = 10
+SENSITIVITY_SAMPLES = 50  # samples rerun per assumption end (the first ones: common random numbers)  # samples beyond a tail quantile for it to be shown without a warning
 
 
 @dataclass
@@ -38,7 +39,7 @@ class SimulationResult:
     binding: np.ndarray  # [S, D] label per sample and stream ('' when no shortfall)
     seed: int
     content_hash: str
-    rerun: Callable[[dict], SimulationResult] | None = field(default=None, repr=False)
+    rerun: Callable[[dict, int], SimulationResult] | None = field(default=None, repr=False)
     _summary: dict | None = field(default=None, repr=False)
 
     # --- shape --------------------------------------------------------------------
@@ -212,9 +213,14 @@ class SimulationResult:
             return [f"{self.samples} samples leave {n_tail} beyond P10/P90; at least {int(MIN_TAIL_SAMPLES / min(QUANTILES))} are needed for those quantiles to be stable"]
         return []
 
-    def sensitivity(self) -> pd.DataFrame:
-        """One-at-a-time: P50 cumulative shortfall with each ranged recipe quantity at its low and high end (same samples)."""
-        base = float(np.quantile(self.cumulative_shortfall(), 0.5))
+    def sensitivity(self, max_samples: int = SENSITIVITY_SAMPLES) -> pd.DataFrame:
+        """One-at-a-time: P50 cumulative shortfall with each ranged recipe quantity at its low and high end.
+
+        Reruns use the first `max_samples` samples of this run (common random numbers), and the
+        baseline P50 is taken over the same samples.
+        """
+        n = min(self.samples, max_samples)
+        base = float(np.quantile(self.cumulative_shortfall()[:n], 0.5))
         rows = []
         if self.rerun is None:
             return pd.DataFrame(columns=["assumption", "value", "low", "high", "p50_shortfall", "delta_low", "delta_high"])
@@ -230,7 +236,7 @@ class SimulationResult:
                     if v is None or pd.isna(v):
                         res[end] = np.nan
                         continue
-                    other = self.rerun({key: float(v)})
+                    other = self.rerun({key: float(v)}, n)
                     res[end] = float(np.quantile(other.cumulative_shortfall(), 0.5)) - base
                 rows.append({"assumption": f"process_{kind} {r['process']}/{r['item']} quantity", "value": float(r["quantity"]),
                              "low": lo, "high": hi, "p50_shortfall": base, "delta_low": res["low"], "delta_high": res["high"]})
