@@ -35,3 +35,9 @@ def tiny_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "tiny"
     shutil.copytree(FIXTURES / "tiny", dst)
     return dst
+
+
+@pytest.fixture(autouse=True)
+def _isolated_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs that tests store go to a temporary store, never the user's."""
+    monkeypatch.setenv("ALLYFORGE_STORE", str(tmp_path_factory.mktemp("store")))

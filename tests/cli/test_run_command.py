@@ -33,6 +33,7 @@ def test_run_json_with_overrides_is_deterministic():
     a, b = runner.invoke(app, args), runner.invoke(app, args)
     assert a.exit_code == 0, a.output
     da, db = json.loads(a.output), json.loads(b.output)
+    assert da.pop("run_id") != db.pop("run_id")  # each run is stored under its own id; the results are identical
     assert da == db
     assert da["samples"] == 3 and da["seed"] == 9
     assert {p["program"] for p in da["programs"]} == {"missile-us", "missile-jp"}

@@ -106,6 +106,7 @@ def run(
     output_format: str = typer.Option("table", "--format", help="table or json."),
     compare: str = typer.Option(None, "--compare", help="Also run this scenario (same pack, samples, seed) and show the difference."),
     sensitivity: bool = typer.Option(False, "--sensitivity/--no-sensitivity", help="One-at-a-time sensitivity to each ranged assumption (two reruns each; slow on large packs)."),
+    store: Path = typer.Option(None, "--store", envvar="ALLYFORGE_STORE", help="Store folder the run is kept in (default: the user's data folder)."),
 ) -> None:
     """Simulate a scenario: per program, required vs delivered (P50 [P10–P90]), shortfall and the binding constraint."""
     if output_format not in ("table", "json"):
@@ -125,9 +126,12 @@ def run(
             _report_scenario_error(e)
         other = _simulate(net, osc, res.samples, res.seed, quiet).summary(sensitivity=False)
     written = res.export(out) if out else []
+    from allyforge.cli.store_commands import store_result
+
+    run_id = store_result(res, net, sc, summary, store, {"samples": res.samples, "sensitivity": sensitivity})
 
     if output_format == "json":
-        doc = {**summary}
+        doc = {**summary, "run_id": run_id}
         if other is not None:
             doc["compare"] = other
         if written:
@@ -160,7 +164,8 @@ def run(
         tot = costs.groupby(["party", "currency", "fiscal_year"], as_index=False)["amount"].sum()
         console.print(table("Mean cost by party and fiscal year (party's currency)", ["party", "currency", "fiscal year", "amount"],
                             tot[["party", "currency", "fiscal_year", "amount"]].itertuples(index=False)))
-    console.print(f"results: {out} ({len(written)} files)" if written else "results: not saved (use --out DIR)", highlight=False)
+    console.print(f"results: {out} ({len(written)} files)" if written else "results: no files written (use --out DIR)", highlight=False)
+    console.print(f"run id: {run_id} (allyforge runs show {run_id}; allyforge report {run_id})", highlight=False)
 
 
 def _nz(v: Any) -> float:

@@ -1,0 +1,122 @@
+"""`allyforge runs | runs show | runs export | runs delete | report`: output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import allyforge
+from allyforge.cli import app
+from allyforge.store import open_store, record_run
+
+runner = CliRunner(env={"COLUMNS": "200"})
+
+
+@pytest.fixture
+def store_with_run(tmp_path, tiny_path, monkeypatch):
+    monkeypatch.setenv("ALLYFORGE_STORE", str(tmp_path / "store"))
+    st = open_store()
+    d = pd.DataFrame({"sample": [0, 0], "period": ["2026-03", "2026-04"], "program": ["missile-jp"] * 2, "party": ["JP"] * 2, "required": [4.0, 4.0], "delivered": [4.0, 1.0]})
+    rid = record_run({"deliveries": d}, engine="simulate", network=allyforge.load_pack(tiny_path), scenario={"name": "tiny-ban", "seed": 9}, store=st)
+    return st, rid
+
+
+def test_runs_lists_and_shows(store_with_run):
+    st, rid = store_with_run
+    r = runner.invoke(app, ["runs"])
+    assert r.exit_code == 0 and rid[:15] in r.output and "tiny-ban" in r.output
+    r = runner.invoke(app, ["runs", "show", rid[:17]])
+    assert r.exit_code == 0 and "Required vs delivered" in r.output and "missile-jp" in r.output
+    r = runner.invoke(app, ["runs", "show", rid, "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.output)["seed"] == 9
+
+
+def test_runs_export_report_delete(store_with_run, tmp_path):
+    st, rid = store_with_run
+    r = runner.invoke(app, ["runs", "export", rid, "--out", str(tmp_path / "x"), "--format", "csv"])
+    assert r.exit_code == 0 and (tmp_path / "x" / "deliveries.csv").exists() and (tmp_path / "x" / "run.json").exists()
+    r = runner.invoke(app, ["report", rid, "--out", str(tmp_path / "rep.html")])
+    assert r.exit_code == 0 and "Required vs delivered" in (tmp_path / "rep.html").read_text()
+    r = runner.invoke(app, ["runs", "delete", rid])
+    assert r.exit_code == 0
+    assert runner.invoke(app, ["runs", "show", rid]).exit_code == 2
+
+
+def test_bad_input_exits_2_without_traceback(store_with_run, tmp_path):
+    st, rid = store_with_run
+    for args in (["runs", "show", "20990101-000000-abcdef"], ["report", "nope-nope"], ["runs", "export", rid, "--format", "pdf", "--out", str(tmp_path / "y")], ["runs", "delete", "20990101"]):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 2, (args, r.output)
+        assert "Traceback" not in r.output
+    failed = st.create_run("simulate")
+    st.fail_run(failed, "boom")
+    r = runner.invoke(app, ["report", failed])
+    assert r.exit_code == 2 and "failed" in r.output
+
+
+def test_store_option_overrides_env(store_with_run, tmp_path):
+    r = runner.invoke(app, ["runs", "--store", str(tmp_path / "other")])
+    assert r.exit_code == 0 and "tiny-ban" not in r.output
+
+
+def test_serve_binds_loopback_and_prints_a_one_time_login(tmp_path):
+    import os
+    import re
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.web.live import free_port
+
+    port = free_port()
+    exe = Path(sys.executable).with_name("allyforge")
+    p = subprocess.Popen([str(exe), "serve", "--port", str(port), "--store", str(tmp_path / "s"), "--token", "tok"],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "COLUMNS": "300"})
+    try:
+        lines = []
+        while not any("login" in ln for ln in lines):
+            lines.append(p.stdout.readline())
+            assert p.poll() is None, "".join(lines)
+        url = re.search(r"(http://127\.0\.0\.1:\d+/login/\S+)", "".join(lines)).group(1)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                h = httpx.get(f"http://127.0.0.1:{port}/api/health")
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        assert h.json()["status"] == "ok"
+        import socket
+
+        ip = socket.gethostbyname(socket.gethostname())
+        if not ip.startswith("127."):  # not reachable from outside the machine
+            with pytest.raises(httpx.ConnectError):
+                httpx.get(f"http://{ip}:{port}/api/health")
+        r = httpx.get(url, follow_redirects=False)
+        assert r.status_code == 303 and "httponly" in r.headers["set-cookie"].lower()
+        assert httpx.get(url, follow_redirects=False).status_code == 403
+        assert httpx.post(f"http://127.0.0.1:{port}/api/scenarios", json={"yaml": "name: x"}).status_code == 401
+    finally:
+        p.terminate()
+        p.wait(30)
+
+
+def test_allyforge_run_stores_its_result_and_prints_the_run_id(tmp_path, tiny_path):
+    store = tmp_path / "runs"
+    r = runner.invoke(app, ["run", "baseline", "--pack", str(tiny_path), "--samples", "4", "--seed", "11", "--no-sensitivity", "--store", str(store)])
+    assert r.exit_code == 0, r.output
+    run_id = re.search(r"run id: (\S+)", r.output).group(1)
+    run = open_store(store).run(run_id)
+    assert (run.status, run.engine, run.seed, run.scenario_name, run.settings["samples"]) == ("done", "simulate", 11, "baseline", 4)
+    d = open_store(store).table(run_id, "deliveries")
+    assert d["sample"].nunique() == 4 and set(d["program"]) == {"missile-us", "missile-jp"}
+    r = runner.invoke(app, ["run", "baseline", "--pack", str(tiny_path), "--samples", "2", "--format", "json", "--no-sensitivity", "--store", str(store)])
+    assert r.exit_code == 0 and open_store(store).run(json.loads(r.output)["run_id"]).status == "done"
