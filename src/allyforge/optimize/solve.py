@@ -96,6 +96,27 @@ def run_solver(pm: PlanningModel, solver: str = "highs", seed: int = 0, time_lim
     return {"solver": solver, "status": status, "condition": condition, "seconds": secs, **{k: v for k, v in opts.items() if k != "output_flag"}}
 
 
+def _iis(h) -> tuple[list[int], list[int]]:  # noqa: ANN001 - a highspy.Highs
+    """HiGHS's IIS, across highspy's two call styles (1.12 fills an object; later ones return it)."""
+    import highspy
+
+    try:
+        _, iis = h.getIis()
+    except TypeError:
+        iis = highspy.HighsIis()
+        h.getIis(iis)
+    rows = getattr(iis, "row_index_", None)
+    cols = getattr(iis, "col_index_", None)
+    if rows is None:
+        rows, cols = iis.row_index, iis.col_index
+    if not len(rows) and not len(cols) and h.getOptionValue("iis_strategy") != 1:
+        # HiGHS 1.12 numbers its strategies differently: 1 = from the LP, row priority
+        h.setOptionValue("iis_strategy", 1)
+        h.run()
+        return _iis(h)
+    return list(rows), list(cols)
+
+
 def explain_infeasibility(pm: PlanningModel) -> list[str]:
     """An irreducible infeasible subset in business names (HiGHS IIS on the model's matrices).
 
@@ -111,20 +132,20 @@ def explain_infeasibility(pm: PlanningModel) -> list[str]:
         h.setOptionValue("threads", 1)
         h.setOptionValue("iis_strategy", 4)  # irreducible subset, not only a ray's support
         h.run()
-        _, iis = h.getIis()
+        rows, cols = _iis(h)
     M = m.matrices
     clabels, vlabels = np.asarray(M.clabels), np.asarray(M.vlabels)
-    out = [pm.describe(*m.constraints.get_label_position(int(clabels[r]))) for r in iis.row_index_]
+    out = [pm.describe(*m.constraints.get_label_position(int(clabels[r]))) for r in rows]
     lb, ub = np.asarray(M.lb), np.asarray(M.ub)
     fams: dict[str, int] = {}
-    for c in iis.col_index_:
+    for c in cols:
         name, coords = m.variables.get_label_position(int(vlabels[c]))
         if lb[c] == 0 and np.isinf(ub[c]):
             fams[name] = fams.get(name, 0) + 1
         else:
             out.append(pm.describe(name, coords) + f" bounds [{lb[c]:g}, {ub[c]:g}]")
     out += [f"{name} >= 0 ({n} of them)" for name, n in fams.items()]
-    if not iis.row_index_.__len__() and not iis.col_index_.__len__():
+    if not rows and not cols:
         out.append(f"HiGHS {highspy.Highs().version()} found the model infeasible but returned no subset")
     return out
 
