@@ -117,13 +117,32 @@ def cited():
     return out
 
 
+# Maintenance tables are written by hand (docs/schedule.md); their sources live beside this file.
+HAND_TABLES = {"yards", "yard_closures", "docks", "assets", "availabilities", "work_packages"}
+HAND_SOURCES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "maintenance_sources.csv")
+
+
+def _hand_cited():
+    out = set()
+    for name in HAND_TABLES:
+        path = os.path.join(OUT, f"{name}.csv")
+        if os.path.exists(path):
+            for r in csv.DictReader(open(path, encoding="utf-8-sig")):
+                out.update(x for x in (r.get("source") or "").split(";") if x)
+    return out
+
+
 def write(meta_yaml):
     os.makedirs(OUT, exist_ok=True)
-    used = cited()
+    for r in csv.DictReader(open(HAND_SOURCES, encoding="utf-8")):
+        SRC.setdefault(r["id"], r)
+    used = cited() | _hand_cited()
     missing = used - set(SRC)
     assert not missing, f"cited but undefined sources: {sorted(missing)}"
     T["sources"] = [SRC[k] for k in sorted(used)]
     for name, cols in COLS.items():
+        if name in HAND_TABLES:
+            continue
         rows = T.get(name, [])
         path = os.path.join(OUT, f"{name}.csv")
         with open(path, "w", newline="", encoding="utf-8") as f:
