@@ -6,7 +6,7 @@ from collections import defaultdict
 from pathlib import Path as _P
 _ROOT = _P(__file__).resolve().parents[2]
 SCHEMA = str(_ROOT / "src/allyforge/schema/attributes.csv")
-OUT = str(_ROOT / "src/allyforge/pack/data/us-japan-2026")
+OUT = os.environ.get("ALLYFORGE_PACKGEN_OUT") or str(_ROOT / "src/allyforge/pack/data/us-japan-2026")
 COLS = defaultdict(list)
 for _r in csv.DictReader(open(SCHEMA, encoding="utf-8")):
     COLS[_r["table"]].append(_r["column"])
