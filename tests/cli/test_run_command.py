@@ -17,7 +17,7 @@ runner = CliRunner()
 
 
 def test_run_prints_the_answer_then_where_results_went(tmp_path):
-    r = runner.invoke(app, ["run", "baseline", "--pack", TINY, "--samples", "5", "--seed", "1", "--out", str(tmp_path / "o"), "--no-sensitivity"])
+    r = runner.invoke(app, ["run", "baseline", "--pack", TINY, "--samples", "5", "--seed", "1", "--out", str(tmp_path / "o"), "--no-sensitivity"], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
     out = r.output
     assert out.index("missile-us") < out.index("results:")
