@@ -1,25 +1,11 @@
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures"
-SHARED = ROOT.parent / "shared"
-
-
-def shared_path(*parts: str) -> Path:
-    """A file under ../shared; missing fails under CI=true and skips elsewhere, with the reason."""
-    p = SHARED.joinpath(*parts)
-    if not p.exists():
-        msg = f"reference data {p} is absent (tests read ../shared beside the project root)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(msg)
-        pytest.skip(msg)
-    return p
+from tests.conftest import FIXTURES, ROOT, SHARED, shared_path  # noqa: F401  (one oracle rule for all tests)
 
 
 @pytest.fixture(scope="session")
