@@ -48,11 +48,13 @@ def simulate(
     from allyforge.simulate.binding import attribute
     from allyforge.simulate.compiled import compile_network
     from allyforge.simulate.engine import ChunkOut, run_chunk
+    from allyforge.simulate.layout import build_layout
     from allyforge.simulate.money import cost_model
 
     sc = scenario.with_overrides(samples=samples, seed=seed)
     drv = drivers if drivers is not None else resolve(network, sc)
     c = compile_network(network, drv, recipe)
+    layout = build_layout(c)
     cm = cost_model(network, drv, c)
     S, T = drv.samples, drv.horizon
     width = 8 * c.N + len(c.cycle) + len(c.lane_origin)
@@ -75,7 +77,7 @@ def simulate(
         rows = slice(a, min(S, a + chunk))
         sub = drv if full else drv.subset(rows)
         sub_cm = cm if full else _cost_rows(cm, rows)
-        outs.append(run_chunk(c, sub, sub_cm, full=full, progress=tick))
+        outs.append(run_chunk(c, sub, sub_cm, full=full, progress=tick, layout=layout))
     out = outs[0] if len(outs) == 1 else _combine(outs)
 
     short = (out.demand["backlog"] + out.demand["lost"]).sum(2) > 1e-9

@@ -1,8 +1,12 @@
 """The vectorized engine: every sample steps together (docs/simulation.md S3-S12).
 
-State arrays carry a leading sample axis. Python loops run only over periods,
-request/allocation levels (bill-of-materials depth), priority classes, spill ranks
-and distinct lead/cycle times; never over nodes or samples. Samples are
+State arrays are [entity, sample] (samples the fast axis) in the internal order of
+`simulate.layout`. Python loops run only over periods, request/allocation levels
+(bill-of-materials depth), priority classes and spill ranks; never over nodes or
+samples. Work that provably yields zeros is skipped: a level whose lanes are all open
+and uncapped this period carries every request (no rule or capacity cut, no spill);
+stockpile reserves, base-stock positions and delayed shipments are only tracked when
+the run has them. Buffers are allocated once per chunk, not per period. Samples are
 independent, so large runs go in chunks of samples whose aggregates are combined.
 """
 
@@ -12,15 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
 
 from allyforge.scenario import Drivers
 from allyforge.simulate.compiled import RELEASE, Compiled
+from allyforge.simulate.layout import Layout, RequestLevel, build_layout, local_scatter
 from allyforge.simulate.money import CATEGORIES, CostModel
+from allyforge.simulate.period_inputs import PeriodInputs
 from allyforge.simulate.plan import make_plan, producer_shares
 
 NODE_ARRAYS = ("on_hand", "reserve", "produced", "received", "added", "consumed", "shipped", "delivered")
 DEMAND_ARRAYS = ("due", "delivered", "backlog", "lost")
+CUTS = ("lane_rule", "lane_cap", "lane_origin", "proc_cap", "input", "outage")
 
 
 @dataclass
@@ -32,372 +38,376 @@ class ChunkOut:
     lane: np.ndarray
     demand: dict[str, np.ndarray]
     costs: np.ndarray  # [S, Q, categories, T] base currency
-    cuts: dict[str, np.ndarray]  # per sample totals: lane_rule, lane_cap, lane_origin [S, L]; proc_cap [S, P]; input [S, E_in]
+    cuts: dict[str, np.ndarray]  # per sample totals: lane_rule, lane_cap, lane_origin [S, L]; proc_cap, outage [S, P]; input [S, E_in]
     full: bool = True
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def _scatter(vals: np.ndarray, MT: sp.csr_matrix) -> np.ndarray:
-    """[S, E] values summed onto nodes through a transposed incidence matrix MT [N, E] -> [S, N]."""
-    return np.asarray(MT @ vals.T).T
-
-
-def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progress: Callable[[int], None] | None = None) -> ChunkOut:
+def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progress: Callable[[int], None] | None = None,
+              layout: Layout | None = None) -> ChunkOut:
+    lay = layout if layout is not None else build_layout(c)
     S, T = drv.samples, drv.horizon
-    N, L, P, D = c.N, len(c.lane_origin), len(c.cycle), len(c.dem_node)
-    E = len(c.in_node)
-    Q = len(cm.parties)
+    N, L, P, D, E = lay.N, lay.L, lay.P, lay.D, lay.E
+    Q, K = len(cm.parties), len(CATEGORIES)
+    lane, proc = lay.lane, lay.proc
 
-    # the plan (S4)
+    # the plan (S4), moved to [T, entity, plan samples] in internal order
     demand_all = drv.demand() if drv.demand_is_random() else np.maximum(drv.base_demand, 0.0)[None]
     cap_varies = c.multi_producer and any(e.target == "capacity" for e in drv.effects)
     cap_for_shares = drv.capacity() if cap_varies else drv.base_capacity[None]
     planned_ship, planned_runs = make_plan(c, demand_all, producer_shares(c, cap_for_shares))
-    ps = planned_ship.shape[0] > 1
+    plan_ship = np.ascontiguousarray(planned_ship[:, lane, :].transpose(2, 1, 0))
+    plan_runs = np.ascontiguousarray(planned_runs[:, proc, :].transpose(2, 1, 0))
+    del planned_ship, planned_runs
+    pin = PeriodInputs(drv, lane, proc)
+    cut_free = _cut_free_lanes(pin, T) if not (pin.varies("lane_open") or pin.varies("lane_capacity")) else None
 
-    # state (S3)
-    on_hand = np.broadcast_to(c.initial, (S, N)).copy()
-    reserve = np.broadcast_to(c.reserve0, (S, N)).copy()
-    on_short = (c.release == RELEASE["on_shortfall"]).astype(float)
-    H = int((c.lead[:, None] + drv.lane_delay).max()) + 1 if L else 1
-    Hc = int(c.cycle.max()) + 1 if P else 1
-    lane_pipe = np.zeros((H, S, L))
-    proc_pipe = np.zeros((Hc, S, P))
-    in_transit = np.zeros((S, L))
-    wip = np.zeros((S, P))
-    lane_bl = np.zeros((S, L))
-    proc_bl = np.zeros((S, P))
-    dem_bl = np.zeros((S, D))
-    cuts = {k: np.zeros((S, n)) for k, n in (("lane_rule", L), ("lane_cap", L), ("lane_origin", L), ("proc_cap", P), ("input", E), ("outage", P))}
+    # state (S3), entity-major
+    on_hand = np.repeat(c.initial[:, None], S, axis=1)
+    reserve = np.repeat(c.reserve0[:, None], S, axis=1)
+    has_reserve = bool(c.reserve0.any()) or any(ch.kind == "add" for ch in drv.stock_changes)
+    on_short = (c.release == RELEASE["on_shortfall"]).astype(float)[:, None]
+    delay = drv.lane_delay[lane]
+    dshare = drv.lane_delay_share[lane]
+    delays = bool((dshare > 0).any())
+    H = int((lay.lead[:, None] + delay).max()) + 1 if L else 1
+    Hc = int(lay.cycle.max()) + 1 if P else 1
+    ship_ring = np.zeros((H, L, S))  # normal-lead shipments by the period they left
+    delayed_ring = np.zeros((H, L, S)) if delays else None  # delayed shares by the period they arrive
+    runs_ring = np.zeros((Hc, P, S))  # starts by the period they started
+    arrive_idx = [((h - lay.lead) % H) * L + np.arange(L) for h in range(H)]
+    done_idx = [((h - lay.cycle) % Hc) * P + np.arange(P) for h in range(Hc)]
+    in_transit = np.zeros((L, S))
+    wip = np.zeros((P, S)) if lay.needs_wip else None
+    lane_bl = np.zeros((L, S))
+    proc_bl = np.zeros((P, S))
+    dem_bl = np.zeros((D, S))
+    acc = {k: np.zeros((n, S)) for k, n in (("lane_rule", L), ("lane_cap", L), ("lane_origin", L), ("proc_cap", P), ("input", E), ("outage", P))}
 
-    # stored period-major ([T, S, X]) so each period writes one contiguous block
-    shape = (lambda X: (T, S, X)) if full else (lambda X: (T, 1, X))
-    node = {k: np.empty(shape(N)) for k in NODE_ARRAYS}  # every period writes every value
-    runs_out = np.empty(shape(P))
-    lane_out = np.empty(shape(L))
-    dem_out = {k: np.empty((T, S, D)) for k in DEMAND_ARRAYS}
-    costs = np.zeros((S, Q, len(CATEGORIES), T))
+    # buffers every period overwrites
+    X = np.empty((N, S))
+    carried = np.zeros((L, S))
+    unplaced = np.zeros((L, S))
+    want = np.zeros((P, S))
+    proc_req = np.zeros((P, S))
+    shipped = np.empty((L, S))
+    delivered = np.empty((D, S))
+    alloc_e = np.empty((E, S))
+    zeros_n = np.zeros((N, S))
+    backorder = c.dem_backorder[:, None]
+
+    # results, period-major in internal layout ([T, X, S]; streamed: [T, X, 1] sums over samples)
+    width = S if full else 1
+    node_store = {k: np.empty((T, N, width)) for k in NODE_ARRAYS}
+    runs_store = np.empty((T, P, width))
+    lane_store = np.empty((T, L, width))
+    dem_store = {k: np.empty((T, D, S)) for k in DEMAND_ARRAYS}
+    costs = np.zeros((S, Q, K, T))
     costs[:, :, CATEGORIES.index("investment"), :] = cm.invest
+    party_node = _onehot(cm.node_party, Q)
+    party_transit = _onehot(cm.node_party[lay.lane_origin], Q)
+    party_lane = _onehot(cm.lane_party[lane], Q)
+    party_proc = _onehot(cm.proc_party[proc], Q)
+    party_dem = _onehot(cm.dem_party, Q)
+    hold_transit = cm.holding[lay.lane_origin]
+    lane_unit, run_unit = cm.lane_unit[lane], cm.run_unit[proc]
+    changes = [(c.nodes.get_loc((ch.site, ch.item)), ch) for ch in drv.stock_changes]
 
-    def rec(store: np.ndarray, t: int, v: np.ndarray) -> None:
+    def record(store: np.ndarray, t: int, v: np.ndarray, order: np.ndarray | None = None) -> None:
         if full:
-            store[t] = v
+            if order is None:
+                store[t] = v
+            else:
+                np.take(v, order, axis=0, out=store[t])
         else:
-            store[t, 0] = v.sum(0)
-
-    Mld, Mlo, Min, Mout, Mdem = (m.T.tocsr() for m in (c.M_lane_dest, c.M_lane_origin, c.M_in, c.M_out_yield, c.M_dem))
-    zero_lead = c.lead == 0
-    cycles = np.unique(c.cycle)
-    req_plan = [_request_level(c, nl, ll, pl) for nl, ll, pl in c.req_levels]
-    alloc_plan = [_alloc_level(c, A, zero_lead) for A in c.alloc_levels]
-    outage_mask = _outage_mask(c, drv)
+            s = v.sum(axis=1)
+            store[t, :, 0] = s if order is None else s[order]
 
     for t in range(T):
-        cap = drv.capacity_at(t)
-        lopen = drv.lane_open_at(t)
-        lcap = drv.lane_capacity_at(t)
-        dem = drv.demand_at(t)
-        pship = planned_ship[:, :, t] if ps else planned_ship[0, :, t][None]
-        pruns = planned_runs[:, :, t] if planned_runs.shape[0] > 1 else planned_runs[0, :, t][None]
-        om = outage_mask(t)
-        shares_t = None
-        if c.multi_producer:
-            shares_t = producer_shares(c, cap[:, :, None])[:, :, 0]
+        cap = pin.capacity(t)
+        lopen = pin.lane_open(t)
+        lcap = pin.lane_capacity(t)
+        dem = pin.demand(t)
+        pship = plan_ship[t]
+        pruns = plan_runs[t]
+        om = pin.outage(t)
+        shares_t = _producer_shares(lay, cap) if c.multi_producer else None
+        free = cut_free[:, t] if cut_free is not None else (lopen >= 1.0).all(axis=1) & (lcap == np.inf).all(axis=1)
 
         # S3.1 receive
-        slot = t % H
-        arr = lane_pipe[slot].copy()
-        lane_pipe[slot] = 0.0
+        arr = np.take(ship_ring.reshape(H * L, S), arrive_idx[t % H], axis=0)
+        if delayed_ring is not None:
+            arr += delayed_ring[t % H]
+            delayed_ring[t % H] = 0.0
         in_transit -= arr
-        received = _scatter(arr, Mld)
-        cslot = t % Hc
-        done = proc_pipe[cslot].copy()
-        proc_pipe[cslot] = 0.0
-        wip -= done
-        produced = _scatter(done, Mout)
+        received = lay.M_received @ arr
+        done = np.take(runs_ring.reshape(Hc * P, S), done_idx[t % Hc], axis=0)
+        if wip is not None:
+            wip -= done
+        produced = lay.M_produced @ done
         on_hand += received + produced
-        added = np.zeros((S, N))
-        for ch in drv.stock_changes:
-            n = c.nodes.get_loc((ch.site, ch.item))
+        added = zeros_n
+        for n, ch in changes:
             v = ch.values[:, t]
             if ch.kind == "add":
-                reserve[:, n] += v
-                added[:, n] += v
+                if added is zeros_n:
+                    added = np.zeros((N, S))
+                reserve[n] += v
+                added[n] += v
             else:
-                amt = np.minimum(v, reserve[:, n])
-                reserve[:, n] -= amt
-                on_hand[:, n] += amt
+                amt = np.minimum(v, reserve[n])
+                reserve[n] -= amt
+                on_hand[n] += amt
 
-        # S3.2 requests, downstream first (S5-S7); each level touches only its own entities
+        # S3.2 requests, downstream first (S5-S7)
         due = dem_bl + dem
-        owed = _scatter(due, Mdem)
-        on_order = _scatter(lane_bl + in_transit, Mld) + _scatter(proc_bl + wip, Mout)
-        X = np.zeros((S, N))
-        carried = np.zeros((S, L))
-        unplaced = np.zeros((S, L))
-        want = np.zeros((S, P))
-        proc_req = np.zeros((S, P))
-        for rq in req_plan:
-            bs = rq.base_stock
-            if len(bs):
-                ip = on_hand[:, bs] + on_order[:, bs] - owed[:, bs]
-                X[:, bs] = np.maximum(0.0, c.level[bs] - ip)
-            ll = rq.lanes
-            if len(ll):
-                base = lane_bl[:, ll] + pship[:, ll]
-                r = base + c.plan_share[ll] * X[:, c.lane_dest[ll]]
-                lo_ll, lc_ll = lopen[:, ll], lcap[:, ll]
-                allowed = lo_ll * r
-                carry = np.minimum(allowed, lc_ll)
-                cut = r - carry
-                cuts["lane_rule"][:, ll] += r - allowed
-                cuts["lane_cap"][:, ll] += allowed - carry
-                pool0 = _scatter(cut, rq.dest_M)
-                pool = pool0.copy()
-                for sel, dloc in rq.ranks:  # spill in (priority, table order) rank (S5.3)
-                    room = np.where(lo_ll[:, sel] >= 1.0, lc_ll[:, sel] - carry[:, sel], 0.0)
-                    take = np.minimum(pool[:, dloc], np.maximum(room, 0.0))
-                    carry[:, sel] += take
-                    pool[:, dloc] -= take
-                p0 = pool0[:, rq.dest_inv]
-                left = np.where(p0 > 0, pool[:, rq.dest_inv] / np.where(p0 > 0, p0, 1.0), 0.0)
-                unplaced[:, ll] = cut * left
-                carried[:, ll] = carry
-                X[:, rq.origin_u] += _scatter(np.maximum(0.0, carry - base), rq.origin_M)
-                owed[:, rq.origin_u] += _scatter(carry, rq.origin_M)
-            pl = rq.procs
-            if len(pl):
-                xr = np.zeros((S, len(pl)))
+        X.fill(0.0)
+        spilled = False
+        for rq in lay.request:
+            if rq.base_stock is not None:
+                _base_stock_orders(rq, X, on_hand, lane_bl, in_transit, proc_bl, wip, due, carried, want)
+            ls = rq.lanes
+            if ls.stop > ls.start:
+                base = lane_bl[ls] + pship[ls]
+                carry = carried[ls]
+                np.multiply(rq.share, X[rq.dest], out=carry)
+                carry += base  # the request r (S5.1)
+                if not free[ls].all():
+                    _cut_and_spill(rq, carry, unplaced[ls], lopen[ls], lcap[ls], acc["lane_rule"][ls], acc["lane_cap"][ls])
+                    spilled = True
+                else:
+                    unplaced[ls] = 0.0
+                passed = carry - base
+                np.maximum(passed, 0.0, out=passed)
+                X[rq.origin_u] += rq.origin_M @ passed
+            ps = rq.procs
+            if ps.stop > ps.start:
+                base_p = proc_bl[ps] + pruns[ps]
+                req = proc_req[ps]
                 if len(rq.out_edges):
-                    oe = rq.out_edges
-                    shr = shares_t[:, oe] if shares_t is not None else 1.0
-                    ask = X[:, c.out_node[oe]] * shr / (c.out_qty[oe] * c.yld[c.out_proc[oe]])
-                    if rq.single_output:
-                        xr[:, rq.out_ploc] = ask
+                    ask = X[rq.out_node]
+                    if shares_t is not None:
+                        ask *= shares_t[rq.out_edges]
+                    ask /= rq.out_gain
+                    if rq.out_direct:
+                        np.add(base_p, ask, out=req)
                     else:
-                        np.maximum.at(xr, (slice(None), rq.out_ploc), ask)  # co-products: the largest ask
-                base_p = proc_bl[:, pl] + pruns[:, pl]
-                req = base_p + xr
-                w = np.minimum(req, cap[:, pl])
-                proc_req[:, pl] = req
-                want[:, pl] = w
-                if len(rq.in_edges):
-                    ie = rq.in_edges
-                    passed = np.maximum(0.0, w - base_p)
-                    X[:, rq.in_u] += _scatter(passed[:, rq.in_ploc] * c.in_qty[ie], rq.in_M)
-                    owed[:, rq.in_u] += _scatter(w[:, rq.in_ploc] * c.in_qty[ie], rq.in_M)
+                        xr = np.zeros((ps.stop - ps.start, S))
+                        if rq.out_single:
+                            xr[rq.out_ploc] = ask
+                        else:
+                            np.maximum.at(xr, rq.out_ploc, ask)  # co-products: the largest ask (S6.2)
+                        np.add(base_p, xr, out=req)
+                else:
+                    req[...] = base_p
+                w = want[ps]
+                np.minimum(req, cap[ps], out=w)
+                if rq.edges.stop > rq.edges.start:
+                    passed_p = w - base_p
+                    np.maximum(passed_p, 0.0, out=passed_p)
+                    X[rq.in_u] += rq.in_M @ (passed_p[rq.in_ploc] * rq.in_qty)
 
-        # S3.3 allocate and ship, upstream first along zero-lead lanes (S8); local to each level
-        avail = on_hand + reserve * on_short
-        delivered = np.zeros((S, D))
-        shipped = np.zeros((S, L))
-        alloc_e = np.zeros((S, E))
-        for al in alloc_plan:
-            availA = avail[:, al.nodes]
-            for di, d_loc, d_M, li, l_loc, l_M, ei, e_loc, e_M in al.classes:
-                total = np.zeros((S, len(al.nodes)))
-                if len(di):
-                    cd = due[:, di]
-                    total += _scatter(cd, d_M)
-                if len(li):
-                    cls = carried[:, li]
-                    total += _scatter(cls, l_M)
-                if len(ei):
-                    ce = want[:, c.in_proc[ei]] * c.in_qty[ei]
-                    total += _scatter(ce, e_M)
-                frac = np.where(total > 0, np.minimum(1.0, availA / np.where(total > 0, total, 1.0)), 1.0)
-                if len(di):
-                    delivered[:, di] = cd * frac[:, d_loc]
-                if len(li):
-                    shipped[:, li] = cls * frac[:, l_loc]
-                if len(ei):
-                    alloc_e[:, ei] = ce * frac[:, e_loc]
-                availA -= np.minimum(total * frac, availA)
-            zl = al.zero_lanes
-            if len(zl):
-                arrive = _scatter(shipped[:, zl] * (1.0 - drv.lane_delay_share[zl, t]), al.zero_M)
-                on_hand[:, al.zero_u] += arrive
-                avail[:, al.zero_u] += arrive
-                received[:, al.zero_u] += arrive
+        # S3.3 allocate and ship, upstream first along zero-lead lanes (S8)
+        avail = on_hand + reserve * on_short if has_reserve else on_hand.copy()
+        for al in lay.alloc:
+            availA = avail[al.nodes]
+            tot = None
+            if al.dem_M is not None:
+                cd = due[al.dem]
+                tot = al.dem_M @ cd
+            if al.lane_M is not None:
+                cls = carried[al.lanes]
+                tl = al.lane_M @ cls
+                tot = tl if tot is None else tot + tl
+            if al.edge_M is not None:
+                ce = want[al.edge_proc] * al.edge_qty
+                te = al.edge_M @ ce
+                tot = te if tot is None else tot + te
+            if tot is None:
+                continue
+            frac = np.ones_like(tot)
+            nA = al.n
+            for k in range(al.classes):  # by priority class, then pro rata (S8.2)
+                tk, fk = tot[k * nA:(k + 1) * nA], frac[k * nA:(k + 1) * nA]
+                np.divide(availA, tk, out=fk, where=tk > 0)
+                np.minimum(fk, 1.0, out=fk)
+                taken = tk * fk
+                np.minimum(taken, availA, out=taken)
+                availA -= taken
+            if al.dem_M is not None:
+                _put(delivered, al.dem, cd, frac[al.dem_g])
+            if al.lane_M is not None:
+                _put(shipped, al.lanes, cls, frac[al.lane_g])
+            if al.edge_M is not None:
+                _put(alloc_e, al.edges, ce, frac[al.edge_g])
+            if al.zero_M is not None:  # zero-lead lanes arrive before the next level allocates (S3.3)
+                zl = al.zero_lanes
+                moved = shipped[zl] * (1.0 - dshare[zl, t])[:, None]
+                arrive = al.zero_M @ moved
+                on_hand[al.zero_u] += arrive
+                avail[al.zero_u] += arrive
+                received[al.zero_u] += arrive
+
         # lanes into the pipeline: normal lead, and the delayed share (S2.3)
-        dshare = drv.lane_delay_share[:, t]
-        later = shipped * np.where(zero_lead, 0.0, 1.0 - dshare)
-        for lv_ in np.unique(c.lead):
-            sel = np.flatnonzero((c.lead == lv_) & ~zero_lead) if lv_ > 0 else np.zeros(0, int)
-            if len(sel):
-                lane_pipe[(t + int(lv_)) % H][:, sel] += later[:, sel]
-        delayed = shipped * dshare
-        if dshare.any():
-            tot = c.lead + drv.lane_delay[:, t]
-            for tv in np.unique(tot[dshare > 0]):
-                sel = np.flatnonzero((tot == tv) & (dshare > 0))
-                lane_pipe[(t + int(tv)) % H][:, sel] += delayed[:, sel]
-        in_transit += shipped - np.where(zero_lead, shipped * (1.0 - dshare), 0.0)
+        slot = ship_ring[t % H]
+        if not delays or not dshare[:, t].any():
+            np.copyto(slot, shipped)
+            slot[lay.zero_lead] = 0.0
+            in_transit += slot
+        else:
+            ds = dshare[:, t]
+            np.multiply(shipped, np.where(lay.lead == 0, 0.0, 1.0 - ds)[:, None], out=slot)
+            delayed = shipped * ds[:, None]
+            tot_lead = lay.lead + delay[:, t]
+            for tv in np.unique(tot_lead[ds > 0]):
+                sel = np.flatnonzero((tot_lead == tv) & (ds > 0))
+                delayed_ring[(t + int(tv)) % H][sel] += delayed[sel]
+            in_transit += shipped - np.where((lay.lead == 0)[:, None], shipped * (1.0 - ds)[:, None], 0.0)
 
         # S3.4 produce (S6)
-        runs = want.copy()
+        runs = runs_ring[t % Hc]
+        np.copyto(runs, want)
+        inlim = None
         if E:
-            ratio = alloc_e / c.in_qty
-            mins = np.minimum.reduceat(ratio, c.in_starts, axis=1)
-            runs[:, c.in_procs] = np.minimum(want[:, c.in_procs], mins)
+            ratio = alloc_e / lay.in_qty
+            mins = np.minimum.reduceat(ratio, lay.in_starts, axis=0)
+            ip = lay.in_procs
+            if isinstance(ip, slice):
+                np.minimum(want[ip], mins, out=runs[ip])
+            else:
+                runs[ip] = np.minimum(want[ip], mins)
             # S12.1: the limiting term of runs = min(request, capacity, inputs) takes the whole cut
             inlim = runs < want - 1e-12 * np.maximum(1.0, want)
-            short = np.where(inlim, proc_req - runs, 0.0)
-            pm = np.full((S, P), np.inf)
-            pm[:, c.in_procs] = mins
-            limiting = ratio <= pm[:, c.in_proc] + 1e-12
-            cuts["input"] += short[:, c.in_proc] * limiting
-            consumed_e = runs[:, c.in_proc] * c.in_qty
-            consumed = _scatter(consumed_e, Min)
+            if inlim.any():
+                short = np.where(inlim, proc_req - runs, 0.0)
+                limiting = ratio <= np.repeat(mins, lay.in_count, axis=0) + 1e-12
+                acc["input"] += short[lay.in_proc] * limiting
+            else:
+                inlim = None
+            consumed = lay.M_consumed @ runs
         else:
-            consumed = np.zeros((S, N))
-            inlim = np.zeros((S, P), bool)
-        capcut = np.where(inlim, 0.0, proc_req - want)
-        cuts["proc_cap"] += capcut
-        if om.shape[0] > 1:
-            cuts["outage"] += capcut * om
-        for cv in cycles:
-            sel = np.flatnonzero(c.cycle == cv)
-            proc_pipe[(t + int(cv)) % Hc][:, sel] += runs[:, sel]
-        wip += runs
+            consumed = np.zeros((N, S))
+        capcut = proc_req - want
+        if inlim is not None:
+            capcut[inlim] = 0.0
+        acc["proc_cap"] += capcut
+        if om is not None:
+            acc["outage"] += capcut * om
+        if wip is not None:
+            wip += runs
 
         # draws: on hand first, then the reserve (S8.4)
-        ship_n = _scatter(shipped, Mlo)
-        deliv_n = _scatter(delivered, Mdem)
-        drawn = ship_n + deliv_n + consumed
+        ship_n = lay.M_shipped @ shipped
+        deliv_n = lay.M_delivered @ delivered
+        drawn = ship_n + deliv_n
+        drawn += consumed
         from_on = np.minimum(drawn, on_hand)
         on_hand -= from_on
-        reserve = np.maximum(reserve - (drawn - from_on), 0.0)
+        if has_reserve:
+            reserve = np.maximum(reserve - (drawn - from_on), 0.0)
 
         # S3.5 account (S10, S11)
         unmet = np.maximum(due - delivered, 0.0)
-        dem_bl = np.where(c.dem_backorder, unmet, 0.0)
-        lost = np.where(c.dem_backorder, 0.0, unmet)
-        cuts["lane_origin"] += carried - shipped
-        lane_bl = unplaced + np.maximum(carried - shipped, 0.0)
-        proc_bl = proc_req - runs
+        dem_bl = np.where(backorder, unmet, 0.0)
+        lost = np.where(backorder, 0.0, unmet)
+        short_l = carried - shipped
+        acc["lane_origin"] += short_l
+        np.maximum(short_l, 0.0, out=lane_bl)
+        if spilled:
+            lane_bl += unplaced
+        np.subtract(proc_req, runs, out=proc_bl)
 
         ci = CATEGORIES.index
-        costs[:, :, ci("holding"), t] += _by_party((on_hand + reserve) * cm.holding[:, t], cm.node_party, Q)
-        costs[:, :, ci("holding"), t] += _by_party(in_transit * cm.holding[c.lane_origin, t], cm.node_party[c.lane_origin], Q)
-        costs[:, :, ci("transport"), t] += _by_party(shipped * cm.lane_unit[:, t], cm.lane_party, Q)
-        costs[:, :, ci("production"), t] += _by_party(runs * cm.run_unit[:, t], cm.proc_party, Q)
-        costs[:, :, ci("backorder"), t] += _by_party((dem_bl + lost) * cm.back_unit[:, t], cm.dem_party, Q)
+        held = on_hand + reserve if has_reserve else on_hand
+        hold = (party_node * cm.holding[:, t]) @ held
+        hold += (party_transit * hold_transit[:, t]) @ in_transit
+        costs[:, :, ci("holding"), t] += hold.T
+        costs[:, :, ci("transport"), t] += ((party_lane * lane_unit[:, t]) @ shipped).T
+        costs[:, :, ci("production"), t] += ((party_proc * run_unit[:, t]) @ runs).T
+        costs[:, :, ci("backorder"), t] += ((party_dem * cm.back_unit[:, t]) @ (dem_bl + lost)).T
 
         for k, v in (("on_hand", on_hand), ("reserve", reserve), ("produced", produced), ("received", received), ("added", added),
                      ("consumed", consumed), ("shipped", ship_n), ("delivered", deliv_n)):
-            rec(node[k], t, v)
-        rec(runs_out, t, runs)
-        rec(lane_out, t, shipped)
+            record(node_store[k], t, v)
+        record(runs_store, t, runs, lay.proc_inv)
+        record(lane_store, t, shipped, lay.lane_inv)
         for k, v in (("due", due), ("delivered", delivered), ("backlog", dem_bl), ("lost", lost)):
-            dem_out[k][t] = v
+            dem_store[k][t] = v
         if progress is not None:
             progress(1)
-    sxt = lambda a: np.moveaxis(a, 0, -1)  # noqa: E731  [T, S, X] -> [S, X, T] view
-    return ChunkOut(node={k: sxt(v) for k, v in node.items()}, runs=sxt(runs_out), lane=sxt(lane_out),
-                    demand={k: np.ascontiguousarray(sxt(v)) for k, v in dem_out.items()}, costs=costs, cuts=cuts, full=full)
+
+    sxt = lambda a: a.transpose(2, 1, 0)  # noqa: E731  [T, X, S] -> [S, X, T] view
+    back = {"lane_rule": lay.lane_inv, "lane_cap": lay.lane_inv, "lane_origin": lay.lane_inv, "proc_cap": lay.proc_inv,
+            "outage": lay.proc_inv, "input": lay.edge_inv}
+    return ChunkOut(node={k: sxt(v) for k, v in node_store.items()}, runs=sxt(runs_store), lane=sxt(lane_store),
+                    demand={k: np.ascontiguousarray(sxt(v)) for k, v in dem_store.items()}, costs=costs,
+                    cuts={k: np.ascontiguousarray(acc[k][back[k]].T) for k in CUTS}, full=full)
 
 
-def _local(targets: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
-    """(unique targets, position of each entity's target among them, [targets x entities] scatter matrix)."""
-    u, inv = np.unique(targets, return_inverse=True)
-    w = np.ones(len(targets)) if weights is None else weights
-    return u, inv, sp.csr_matrix((w, (inv, np.arange(len(targets)))), shape=(len(u), len(targets)))
+def _put(dst: np.ndarray, idx: np.ndarray | slice, claim: np.ndarray, frac: np.ndarray) -> None:
+    """dst[idx] = claim x frac, in place when idx is a slice."""
+    if isinstance(idx, slice):
+        np.multiply(claim, frac, out=dst[idx])
+    else:
+        dst[idx] = claim * frac
 
 
-@dataclass
-class _RequestLevel:
-    base_stock: np.ndarray
-    lanes: np.ndarray
-    dest_inv: np.ndarray
-    dest_M: sp.csr_matrix
-    ranks: list[tuple[np.ndarray, np.ndarray]]
-    origin_u: np.ndarray
-    origin_M: sp.csr_matrix
-    procs: np.ndarray
-    out_edges: np.ndarray
-    out_ploc: np.ndarray
-    single_output: bool
-    in_edges: np.ndarray
-    in_ploc: np.ndarray
-    in_u: np.ndarray
-    in_M: sp.csr_matrix
+def _cut_free_lanes(pin: PeriodInputs, T: int) -> np.ndarray:
+    """[L, T] True where a lane is fully open and uncapped in every sample (no event varies either by sample)."""
+    return np.stack([(pin.lane_open(t) >= 1.0).all(axis=1) & (pin.lane_capacity(t) == np.inf).all(axis=1) for t in range(T)], axis=1)
 
 
-def _request_level(c: Compiled, nl: np.ndarray, ll: np.ndarray, pl: np.ndarray) -> _RequestLevel:
-    _, dest_inv, dest_M = _local(c.lane_dest[ll])
-    ranks = []
-    for k in np.unique(c.spill_rank[ll]):
-        sel = np.flatnonzero(c.spill_rank[ll] == k)
-        ranks.append((sel, dest_inv[sel]))
-    origin_u, _, origin_M = _local(c.lane_origin[ll])
-    in_pl = np.zeros(len(c.cycle), bool)
-    in_pl[pl] = True
-    ploc = np.full(len(c.cycle), -1)
-    ploc[pl] = np.arange(len(pl))
-    oe = np.flatnonzero(in_pl[c.out_proc] & ~c.base_stock[c.out_node])
-    ie = np.flatnonzero(in_pl[c.in_proc])
-    in_u, _, in_M = _local(c.in_node[ie])
-    return _RequestLevel(
-        base_stock=nl[c.base_stock[nl]], lanes=ll, dest_inv=dest_inv, dest_M=dest_M, ranks=ranks, origin_u=origin_u, origin_M=origin_M,
-        procs=pl, out_edges=oe, out_ploc=ploc[c.out_proc[oe]], single_output=len(np.unique(c.out_proc[oe])) == len(oe),
-        in_edges=ie, in_ploc=ploc[c.in_proc[ie]], in_u=in_u, in_M=in_M,
-    )
+def _cut_and_spill(rq: RequestLevel, carry: np.ndarray, unplaced: np.ndarray, lo: np.ndarray, lc: np.ndarray,
+                   rule_cut: np.ndarray, cap_cut: np.ndarray) -> None:
+    """Trade rules, cuts and capacity on a level's lanes, then spill to open lanes by rank (S5.2-S5.4).
+
+    `carry` holds the requests on entry and the carried requests on return.
+    """
+    r = carry.copy()
+    allowed = lo * r
+    np.minimum(allowed, lc, out=carry)
+    cut = r - carry
+    rule_cut += r - allowed
+    cap_cut += allowed - carry
+    if "ranks" not in rq.spill_cache:
+        _, _, dest_M = local_scatter(rq.dest_inv)
+        ranks = [(sel, rq.dest_inv[sel]) for sel in (np.flatnonzero(rq.rank == k) for k in np.unique(rq.rank))]
+        rq.spill_cache["ranks"] = (dest_M, ranks)
+    dest_M, ranks = rq.spill_cache["ranks"]
+    pool0 = dest_M @ cut
+    pool = pool0.copy()
+    for sel, dloc in ranks:  # spill in (priority, table order) rank (S5.3)
+        room = np.where(lo[sel] >= 1.0, lc[sel] - carry[sel], 0.0)
+        take = np.minimum(pool[dloc], np.maximum(room, 0.0))
+        carry[sel] += take
+        pool[dloc] -= take
+    p0 = pool0[rq.dest_inv]
+    left = np.where(p0 > 0, pool[rq.dest_inv] / np.where(p0 > 0, p0, 1.0), 0.0)
+    np.multiply(cut, left, out=unplaced)
 
 
-@dataclass
-class _AllocLevel:
-    nodes: np.ndarray
-    classes: list[tuple]
-    zero_lanes: np.ndarray
-    zero_u: np.ndarray
-    zero_M: sp.csr_matrix
+def _base_stock_orders(rq: RequestLevel, X: np.ndarray, on_hand: np.ndarray, lane_bl: np.ndarray, in_transit: np.ndarray,
+                       proc_bl: np.ndarray, wip: np.ndarray | None, due: np.ndarray, carried: np.ndarray, want: np.ndarray) -> None:
+    """Q = max(0, S - IP) with IP = on hand + on order - owed (S7.1); every claim on the node is known by its level."""
+    b = rq.base_stock
+    on_order = b.onorder_lanes @ (lane_bl + in_transit) + b.onorder_procs @ (proc_bl + wip if wip is not None else proc_bl)
+    owed = b.owed_dem @ due + b.owed_lanes @ carried + b.owed_procs @ want
+    ip = on_hand[b.nodes] + on_order - owed
+    X[b.nodes] = np.maximum(0.0, b.level - ip)
 
 
-def _alloc_level(c: Compiled, A: np.ndarray, zero_lead: np.ndarray) -> _AllocLevel:
-    inA = np.zeros(c.N, bool)
-    inA[A] = True
-    loc = np.full(c.N, -1)
-    loc[A] = np.arange(len(A))
-    classes = []
-    for cl in c.classes:
-        di = np.flatnonzero(inA[c.dem_node] & (c.dem_priority == cl))
-        li = np.flatnonzero(inA[c.lane_origin] & (c.lane_priority == cl))
-        ei = np.flatnonzero(inA[c.in_node] & (c.proc_priority[c.in_proc] == cl))
-        if not (len(di) or len(li) or len(ei)):
-            continue
-        parts = []
-        for idx, tgt in ((di, c.dem_node[di]), (li, c.lane_origin[li]), (ei, c.in_node[ei])):
-            tl = loc[tgt]
-            M = sp.csr_matrix((np.ones(len(idx)), (tl, np.arange(len(idx)))), shape=(len(A), len(idx)))
-            parts += [idx, tl, M]
-        classes.append(tuple(parts))
-    zl = np.flatnonzero(inA[c.lane_origin] & zero_lead)
-    zero_u, _, zero_M = _local(c.lane_dest[zl])
-    return _AllocLevel(nodes=A, classes=classes, zero_lanes=zl, zero_u=zero_u, zero_M=zero_M)
+def _producer_shares(lay: Layout, cap: np.ndarray) -> np.ndarray:
+    """Share of each output edge's node requirement its process takes this period: capacity pro rata (S4.3). [E_out, S]."""
+    capE = np.broadcast_to(cap, (cap.shape[0], cap.shape[1]))[lay.out_proc]
+    tot = np.zeros((lay.N, capE.shape[1]))
+    np.add.at(tot, lay.out_node, capE)
+    cnt = np.bincount(lay.out_node, minlength=lay.N).astype(float)
+    totE = tot[lay.out_node]
+    return np.where(totE > 0, capE / np.where(totE > 0, totE, 1.0), 1.0 / cnt[lay.out_node][:, None])
 
 
-def _by_party(v: np.ndarray, party: np.ndarray, Q: int) -> np.ndarray:
-    """[S, X] costs summed per paying party -> [S, Q] (a one-hot matrix product)."""
-    onehot = np.zeros((len(party), Q))
-    onehot[np.arange(len(party)), party] = 1.0
-    return v @ onehot
-
-
-def _outage_mask(c: Compiled, drv: Drivers) -> Callable[[int], np.ndarray]:
-    """1 where a site_outage lowered a process's capacity in period t, per sample (for S12 labels)."""
-    from allyforge.scenario import events as ev
-
-    outs = [e for e in drv.effects if e.target == "capacity" and e.op == "mul" and isinstance(drv.scenario.events[e.event], ev.SiteOutage)]
-    P = len(c.cycle)
-    none = np.zeros((1, P))
-
-    def at(t: int) -> np.ndarray:
-        if not outs:
-            return none
-        m = np.zeros((drv.samples, P))
-        for e in outs:
-            m[:, e.index] = np.maximum(m[:, e.index], (e.per_entity(t) < 1.0).astype(float))
-        return m
-
-    return at
+def _onehot(party: np.ndarray, Q: int) -> np.ndarray:
+    """[Q, X] 1 where entity x's cost is paid by party q."""
+    m = np.zeros((Q, len(party)))
+    m[party, np.arange(len(party))] = 1.0
+    return m
