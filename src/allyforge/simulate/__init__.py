@@ -80,8 +80,9 @@ def simulate(
         outs.append(run_chunk(c, sub, sub_cm, full=full, progress=tick, layout=layout))
     out = outs[0] if len(outs) == 1 else _combine(outs)
 
-    short = (out.demand["backlog"] + out.demand["lost"]).sum(2) > 1e-9
-    binding = attribute(c, drv, out.cuts, short)
+    def attribution() -> np.ndarray:
+        short = (out.demand["backlog"] + out.demand["lost"]).sum(2) > 1e-9
+        return attribute(c, drv, out.cuts, short)
 
     def rerun(rec: dict, n: int) -> SimulationResult:
         merged = {**(recipe or {}), **rec}
@@ -90,7 +91,7 @@ def simulate(
 
     return SimulationResult(
         network=network, scenario=sc, periods=drv.periods, sample_ids=drv.sample_ids, compiled=c,
-        demands=drv.demands, parties=cm.parties, out=out, binding=binding, seed=sc.seed,
+        demands=drv.demands, parties=cm.parties, out=out, attribution=attribution, seed=sc.seed,
         content_hash=network.content_hash, rerun=rerun,
     )
 

@@ -51,8 +51,10 @@ def attribute(c: Compiled, drv: Drivers, cuts: dict[str, np.ndarray], short_stre
     out_gain = c.out_qty * c.yld[c.out_proc]
     memo: dict[tuple, str] = {}
     keys = ("lane_rule", "lane_cap", "lane_origin", "proc_cap", "input", "outage")
+    sample_key = {int(s): b"".join(cuts[x][s].tobytes() for x in keys) for s in np.unique(np.nonzero(short_streams)[0])}
+    in_short = _input_short_table(c, cuts)
     for s, k in zip(*np.nonzero(short_streams)):
-        key = (int(k), b"".join(cuts[x][s].tobytes() for x in keys))
+        key = (int(k), sample_key[int(s)])
         if key in memo:  # samples with the same cuts trace the same way
             out[s, k] = memo[key]
             continue
@@ -68,7 +70,7 @@ def attribute(c: Compiled, drv: Drivers, cuts: dict[str, np.ndarray], short_stre
                 label = f"stock of {item} at {site} (no supply)"
                 break
             lane_def = cuts["lane_rule"][s, lanes_in] + cuts["lane_cap"][s, lanes_in] + cuts["lane_origin"][s, lanes_in]
-            proc_def = (cuts["proc_cap"][s, c.out_proc[edges]] + _input_short(c, cuts, s, c.out_proc[edges])) * out_gain[edges]
+            proc_def = (cuts["proc_cap"][s, c.out_proc[edges]] + in_short[s, c.out_proc[edges]]) * out_gain[edges]
             best_lane = float(lane_def.max()) if len(lane_def) else 0.0
             best_proc = float(proc_def.max()) if len(proc_def) else 0.0
             if max(best_lane, best_proc) <= 1e-9:
@@ -89,7 +91,7 @@ def attribute(c: Compiled, drv: Drivers, cuts: dict[str, np.ndarray], short_stre
                 continue
             p = int(c.out_proc[edges[int(np.argmax(proc_def))]])
             capcut = cuts["proc_cap"][s, p]
-            inp = _input_short(c, cuts, s, np.array([p]))[0]
+            inp = in_short[s, p]
             if capcut >= inp:
                 label = f"outage at {c.proc_site[p]}" if cuts["outage"][s, p] > 0.5 * capcut else f"capacity of {procs[p]}"
                 break
@@ -101,10 +103,9 @@ def attribute(c: Compiled, drv: Drivers, cuts: dict[str, np.ndarray], short_stre
     return out
 
 
-def _input_short(c: Compiled, cuts: dict[str, np.ndarray], s: int, procs: np.ndarray) -> np.ndarray:
-    """Runs lost to missing inputs per process (the limiting input's share, which is the whole loss)."""
-    res = np.zeros(len(procs))
-    for j, p in enumerate(procs):
-        ei = np.flatnonzero(c.in_proc == p)
-        res[j] = cuts["input"][s, ei].max() if len(ei) else 0.0
+def _input_short_table(c: Compiled, cuts: dict[str, np.ndarray]) -> np.ndarray:
+    """[S, P] runs lost to missing inputs per process (the limiting input's share, which is the whole loss)."""
+    res = np.zeros((cuts["input"].shape[0], len(c.cycle)))
+    if len(c.in_procs):
+        res[:, c.in_procs] = np.maximum.reduceat(cuts["input"], c.in_starts, axis=1)
     return res

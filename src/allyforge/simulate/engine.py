@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 
 from allyforge.scenario import Drivers
 from allyforge.simulate.compiled import RELEASE, Compiled
@@ -104,13 +105,11 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
     dem_store = {k: np.empty((T, D, S)) for k in DEMAND_ARRAYS}
     costs = np.zeros((S, Q, K, T))
     costs[:, :, CATEGORIES.index("investment"), :] = cm.invest
-    party_node = _onehot(cm.node_party, Q)
-    party_transit = _onehot(cm.node_party[lay.lane_origin], Q)
-    party_lane = _onehot(cm.lane_party[lane], Q)
-    party_proc = _onehot(cm.proc_party[proc], Q)
-    party_dem = _onehot(cm.dem_party, Q)
-    hold_transit = cm.holding[lay.lane_origin]
-    lane_unit, run_unit = cm.lane_unit[lane], cm.run_unit[proc]
+    by_party = {  # cost category part -> (paying party of each entity, unit cost [X, T])
+        "held": _PartySum(cm.node_party, cm.holding, Q), "transit": _PartySum(cm.node_party[lay.lane_origin], cm.holding[lay.lane_origin], Q),
+        "transport": _PartySum(cm.lane_party[lane], cm.lane_unit[lane], Q), "production": _PartySum(cm.proc_party[proc], cm.run_unit[proc], Q),
+        "backorder": _PartySum(cm.dem_party, cm.back_unit, Q),
+    }
     changes = [(c.nodes.get_loc((ch.site, ch.item)), ch) for ch in drv.stock_changes]
 
     def record(store: np.ndarray, t: int, v: np.ndarray, order: np.ndarray | None = None) -> None:
@@ -319,12 +318,10 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
 
         ci = CATEGORIES.index
         held = on_hand + reserve if has_reserve else on_hand
-        hold = (party_node * cm.holding[:, t]) @ held
-        hold += (party_transit * hold_transit[:, t]) @ in_transit
-        costs[:, :, ci("holding"), t] += hold.T
-        costs[:, :, ci("transport"), t] += ((party_lane * lane_unit[:, t]) @ shipped).T
-        costs[:, :, ci("production"), t] += ((party_proc * run_unit[:, t]) @ runs).T
-        costs[:, :, ci("backorder"), t] += ((party_dem * cm.back_unit[:, t]) @ (dem_bl + lost)).T
+        costs[:, :, ci("holding"), t] += (by_party["held"](held, t) + by_party["transit"](in_transit, t)).T
+        costs[:, :, ci("transport"), t] += by_party["transport"](shipped, t).T
+        costs[:, :, ci("production"), t] += by_party["production"](runs, t).T
+        costs[:, :, ci("backorder"), t] += by_party["backorder"](dem_bl + lost, t).T
 
         for k, v in (("on_hand", on_hand), ("reserve", reserve), ("produced", produced), ("received", received), ("added", added),
                      ("consumed", consumed), ("shipped", ship_n), ("delivered", deliv_n)):
@@ -406,8 +403,21 @@ def _producer_shares(lay: Layout, cap: np.ndarray) -> np.ndarray:
     return np.where(totE > 0, capE / np.where(totE > 0, totE, 1.0), 1.0 / cnt[lay.out_node][:, None])
 
 
-def _onehot(party: np.ndarray, Q: int) -> np.ndarray:
-    """[Q, X] 1 where entity x's cost is paid by party q."""
-    m = np.zeros((Q, len(party)))
-    m[party, np.arange(len(party))] = 1.0
-    return m
+class _PartySum:
+    """Per paying party, the sum of quantity x unit cost over its entities: [X, S] -> [Q, S].
+
+    A sparse [Q, X] product (one pass over the quantities, single-threaded and in a
+    fixed order, so results repeat exactly); dense BLAS products of this shape thrash
+    when the machine is busy.
+    """
+
+    def __init__(self, party: np.ndarray, unit: np.ndarray, Q: int) -> None:
+        self.order = np.argsort(party, kind="stable")
+        self.indptr = np.searchsorted(party[self.order], np.arange(Q + 1)).astype(np.int32)
+        self.indices = self.order.astype(np.int32)
+        self.unit = unit[self.order]  # [X, T] in party order
+        self.shape = (Q, len(party))
+
+    def __call__(self, quantity: np.ndarray, t: int) -> np.ndarray:
+        w = sp.csr_matrix((self.unit[:, t], self.indices, self.indptr), shape=self.shape)
+        return w @ quantity

@@ -36,11 +36,22 @@ class SimulationResult:
     demands: pd.DataFrame  # streams: site, item, party, priority, backorder, currency
     parties: list[str]
     out: ChunkOut
-    binding: np.ndarray  # [S, D] label per sample and stream ('' when no shortfall)
+    attribution: Callable[[], np.ndarray] = field(repr=False)  # computes `binding` on first use (S12)
     seed: int
     content_hash: str
     rerun: Callable[[dict, int], SimulationResult] | None = field(default=None, repr=False)
     _summary: dict | None = field(default=None, repr=False)
+    _binding: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def binding(self) -> np.ndarray:
+        """[S, D] label of the binding constraint per sample and stream ('' when no shortfall, S12).
+
+        Traced on first use (the summary needs it; arrays and tidy tables do not).
+        """
+        if self._binding is None:
+            self._binding = self.attribution()
+        return self._binding
 
     # --- shape --------------------------------------------------------------------
     @property
