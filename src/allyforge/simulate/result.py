@@ -14,6 +14,7 @@ import pandas as pd
 from allyforge.simulate.money import CATEGORIES, party_currency_table
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     import xarray as xr
 
     from allyforge.network import Network
@@ -100,36 +101,15 @@ class SimulationResult:
 
     def to_frame(self, kind: str = "demand") -> pd.DataFrame:
         """Tidy table, one row per sample/period/entity: kind is demand, node, process, lane or costs."""
-        T = len(self.periods)
-        samp = self.sample_ids if self.full or kind in ("demand", "costs") else np.array([-1])
-        if kind == "demand":
-            S, D = self.samples, len(self.demands)
-            idx = pd.MultiIndex.from_product([self.sample_ids, range(D), self.periods], names=["sample", "demand", "period"])
-            f = pd.DataFrame({k: v.reshape(-1) for k, v in self.out.demand.items()}, index=idx).reset_index()
-            for col in ("site", "item", "party"):
-                f[col] = self.demands[col].to_numpy()[f["demand"].to_numpy()]
-            return f[["sample", "period", "site", "item", "party", "due", "delivered", "backlog", "lost"]]
-        if kind == "costs":
-            S, Q, K, _ = self.out.costs.shape
-            idx = pd.MultiIndex.from_product([self.sample_ids, self.parties, CATEGORIES, self.periods], names=["sample", "party", "category", "period"])
-            return pd.DataFrame({"amount_base": self.out.costs.reshape(-1)}, index=idx).reset_index()
-        scale = 1.0 if self.full else 1.0 / self.samples
-        if kind == "node":
-            names = self.node_labels
-            idx = pd.MultiIndex.from_product([samp, names, self.periods], names=["sample", "node", "period"])
-            return pd.DataFrame({k: (v * scale).reshape(-1) for k, v in self.out.node.items()}, index=idx).reset_index()
-        if kind == "process":
-            names = list(self.network.table("processes").index)
-            arr = self.out.runs
-            col = "runs"
-        elif kind == "lane":
-            names = list(self.network.table("lanes").index)
-            arr = self.out.lane
-            col = "shipped"
-        else:
-            raise ValueError(f"unknown kind {kind!r}: demand, node, process, lane or costs")
-        idx = pd.MultiIndex.from_product([samp, names, self.periods], names=["sample", kind, "period"])
-        return pd.DataFrame({col: (arr * scale).reshape(-1)}, index=idx).reset_index()
+        from allyforge.simulate import tidy
+
+        return tidy.to_frame(tidy.tidy_columns(self, kind))
+
+    def to_arrow(self, kind: str = "demand") -> pa.Table:
+        """The tidy table `kind` as Arrow, label columns dictionary-encoded (cheap to build and to write as Parquet)."""
+        from allyforge.simulate import tidy
+
+        return tidy.to_arrow(tidy.tidy_columns(self, kind))
 
     def export(self, directory: str | Path, fmt: str = "parquet") -> list[Path]:
         """Tidy tables (demand, node, process, lane, costs) and summary.json into `directory`."""
@@ -194,6 +174,31 @@ class SimulationResult:
                 "binding": binding,
             })
         return pd.DataFrame(rows)
+
+    def deliveries(self) -> pd.DataFrame:
+        """Per sample, period, program and party: required (demand arising that period), delivered, backlog, lost.
+
+        Rows sorted by sample, period, program, party; streams of one program and party summed.
+        """
+        st = self.demands
+        progs = self.network.table("programs").reset_index()
+        named = {(r["item"], r["party"]): r["id"] for r in progs.to_dict("records")}
+        keys = [(named.get((i, p), f"{i}@{p}"), p) for i, p in zip(st["item"], st["party"])]
+        groups = sorted(set(keys))
+        members = [np.array([d for d, k in enumerate(keys) if k == g]) for g in groups]
+        arrays = {"required": self._new_demand(), **{k: self.out.demand[k] for k in ("delivered", "backlog", "lost")}}
+        t_order = np.argsort(np.asarray(self.periods), kind="stable")
+        S, T, G = self.samples, len(self.periods), len(groups)
+        cols: dict[str, Any] = {
+            "sample": np.repeat(self.sample_ids, T * G),
+            "period": np.tile(np.repeat(np.asarray(self.periods, dtype=object)[t_order], G), S),
+            "program": np.tile(np.array([g[0] for g in groups], dtype=object), S * T),
+            "party": np.tile(np.array([g[1] for g in groups], dtype=object), S * T),
+        }
+        for k, a in arrays.items():
+            per_group = np.stack([a[:, m].sum(1) for m in members], axis=1) if G else np.zeros((S, 0, T))  # [S, G, T]
+            cols[k] = per_group[:, :, t_order].transpose(0, 2, 1).reshape(-1)
+        return pd.DataFrame(cols)
 
     def _new_demand(self) -> np.ndarray:
         """Demand arising in each period (due minus the backlog carried in)."""

@@ -19,10 +19,11 @@ def is_simulation(result: Any) -> bool:
     return all(hasattr(result, a) for a in ("program_table", "to_frame", "summary", "network"))
 
 
-def simulation_tables(result: Any, summary: dict | None = None) -> dict[str, pd.DataFrame]:
-    demand = result.to_frame("demand")
-    tables: dict[str, pd.DataFrame] = {"demand": demand}
-    tables["deliveries"] = deliveries(demand, result.network)
+def simulation_tables(result: Any, summary: dict | None = None) -> dict[str, Any]:
+    """The tables of a SimulationResult; the large tidy ones as Arrow tables with dictionary-encoded labels (cheap to write)."""
+    tidy = result.to_arrow if hasattr(result, "to_arrow") else result.to_frame
+    tables: dict[str, Any] = {"demand": tidy("demand")}
+    tables["deliveries"] = result.deliveries() if hasattr(result, "deliveries") else deliveries(result.to_frame("demand"), result.network)
     progs = result.program_table()
     tables["programs"] = progs.assign(binding=progs["binding"].map(_binding_text))
     tables["binding"] = pd.DataFrame(
@@ -34,7 +35,7 @@ def simulation_tables(result: Any, summary: dict | None = None) -> dict[str, pd.
     if len(sens):
         tables["sensitivity"] = sens
     for kind in ("node", "process", "lane", "costs"):
-        tables[kind] = result.to_frame(kind)
+        tables[kind] = tidy(kind)
     tables["costs_by_year"] = result.costs().reset_index(drop=True)
     return tables
 

@@ -85,7 +85,7 @@ class Run:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
-TableSource = pd.DataFrame | Iterable[pd.DataFrame]
+TableSource = pd.DataFrame | pa.Table | Iterable[pd.DataFrame]
 
 
 class Store:
@@ -437,6 +437,14 @@ class Store:
 
     @staticmethod
     def _write_table(path: Path, source: TableSource) -> None:
+        if isinstance(source, pa.Table):
+            # Arrow tables are large engine results: dictionary-encoded label columns are written as they are;
+            # no column statistics (costly to gather, and the store's filters compare cast values, which they
+            # cannot prune); no stored Arrow schema, so readers see plain strings as for tables from pandas
+            pq.write_table(source, path, store_schema=False, write_statistics=False)
+            with open(path, "rb+") as f:
+                os.fsync(f.fileno())
+            return
         chunks: Iterator[pd.DataFrame] = iter([source]) if isinstance(source, pd.DataFrame) else iter(source)
         writer: pq.ParquetWriter | None = None
         try:
