@@ -192,28 +192,33 @@ class Network:
         """Every figure resting on an assumption: table, key, column, value, range, rationale."""
         src = self._tables["sources"]
         assume = set(src.index[src["kind"].eq("assumption")])
+        why = {s: src.loc[s, "note"] or src.loc[s, "title"] for s in assume}
         rows = []
         for name, df in self._tables.items():
             if "source" not in df or name == "sources":
                 continue
-            figs = [c for c in schema()[name].figure_columns if c in df]
-            for key, r in df.iterrows():
-                cited = [s for s in r["source"] if s in assume]
+            figs = [c for c in schema()[name].figure_columns if c in df and c not in ("low", "high")]
+            cols = {c: df[c].to_numpy(dtype=object) for c in figs}
+            low = df["low"].to_numpy(dtype=object) if "low" in df else None
+            high = df["high"].to_numpy(dtype=object) if "high" in df else None
+            for i, (key, sources) in enumerate(zip(df.index, df["source"])):
+                cited = [s for s in sources if s in assume]
                 if not cited:
                     continue
                 for c in figs:
-                    if pd.isna(r[c]) or c in ("low", "high"):
+                    v = cols[c][i]
+                    if pd.isna(v):
                         continue
                     rows.append(
                         {
                             "table": name,
                             "key": key if not isinstance(key, tuple) else "/".join(map(str, key)),
                             "column": c,
-                            "value": r[c],
-                            "low": r.get("low", np.nan) if c == "quantity" else np.nan,
-                            "high": r.get("high", np.nan) if c == "quantity" else np.nan,
+                            "value": v,
+                            "low": low[i] if c == "quantity" and low is not None else np.nan,
+                            "high": high[i] if c == "quantity" and high is not None else np.nan,
                             "source": ";".join(cited),
-                            "rationale": src.loc[cited[0], "note"] or src.loc[cited[0], "title"],
+                            "rationale": why[cited[0]],
                         }
                     )
         return pd.DataFrame(rows, columns=["table", "key", "column", "value", "low", "high", "source", "rationale"])

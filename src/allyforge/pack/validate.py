@@ -245,12 +245,12 @@ def _refs(tables: dict[str, pd.DataFrame], labels: dict[str, str], out: _Collect
                 continue
             known = ids.get(col.ref, set())
             what = "item or item group" if col.ref == "items_or_groups" else col.ref.rstrip("s").replace("_", " ")
-            if col.dtype == "list":
-                exploded = df[[col.name, ROW]].explode(col.name).dropna(subset=[col.name])
-                bad = exploded[~exploded[col.name].isin(known)]
+            if col.dtype == "list":  # every element of every cell, in row order
+                bad = [(r, v) for r, vs in zip(df[ROW].to_numpy(), df[col.name].to_numpy(object)) for v in vs if v not in known]
             else:
-                bad = df[df[col.name].notna() & ~df[col.name].isin(known)]
-            for r, v in zip(bad[ROW][:50], bad[col.name][:50]):
+                b = df[df[col.name].notna() & ~df[col.name].isin(known)]
+                bad = list(zip(b[ROW], b[col.name]))
+            for r, v in bad[:50]:
                 out.add(labels[name], r, col.name, f"unknown {what} {v!r}")
 
 

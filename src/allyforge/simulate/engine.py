@@ -333,12 +333,21 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
         if progress is not None:
             progress(1)
 
-    sxt = lambda a: a.transpose(2, 1, 0)  # noqa: E731  [T, X, S] -> [S, X, T] view
     back = {"lane_rule": lay.lane_inv, "lane_cap": lay.lane_inv, "lane_origin": lay.lane_inv, "proc_cap": lay.proc_inv,
             "outage": lay.proc_inv, "input": lay.edge_inv}
-    return ChunkOut(node={k: sxt(v) for k, v in node_store.items()}, runs=sxt(runs_store), lane=sxt(lane_store),
-                    demand={k: np.ascontiguousarray(sxt(v)) for k, v in dem_store.items()}, costs=costs,
+    return ChunkOut(node={k: sample_major(node_store.pop(k)) for k in NODE_ARRAYS}, runs=sample_major(runs_store), lane=sample_major(lane_store),
+                    demand={k: sample_major(dem_store.pop(k)) for k in DEMAND_ARRAYS}, costs=costs,
                     cuts={k: np.ascontiguousarray(acc[k][back[k]].T) for k in CUTS}, full=full)
+
+
+def sample_major(a: np.ndarray, block_bytes: int = 1 << 20) -> np.ndarray:
+    """[T, X, S] -> contiguous [S, X, T] (the result layout), copied in entity blocks that stay in cache."""
+    T, X, S = a.shape
+    out = np.empty((S, X, T))
+    step = max(1, block_bytes // max(1, 8 * T * S))
+    for x0 in range(0, X, step):
+        np.copyto(out[:, x0:x0 + step, :], a[:, x0:x0 + step, :].transpose(2, 1, 0))
+    return out
 
 
 def _put(dst: np.ndarray, idx: np.ndarray | slice, claim: np.ndarray, frac: np.ndarray) -> None:
