@@ -72,16 +72,24 @@ def simulate(
         if progress is not None:
             progress(done[0], total)
 
-    outs: list[ChunkOut] = []
+    out: ChunkOut | None = None
     for a in range(0, S, chunk):
         rows = slice(a, min(S, a + chunk))
         sub = drv if full else drv.subset(rows)
         sub_cm = cm if full else _cost_rows(cm, rows)
-        outs.append(run_chunk(c, sub, sub_cm, full=full, progress=tick, layout=layout))
-    out = outs[0] if len(outs) == 1 else _combine(outs)
+        part = run_chunk(c, sub, sub_cm, full=full, progress=tick, layout=layout)
+        if full:
+            out = part
+        else:
+            out = _gather(out, part, rows, S)
+        del part
+    assert out is not None
 
     def attribution() -> np.ndarray:
-        short = (out.demand["backlog"] + out.demand["lost"]).sum(2) > 1e-9
+        short = np.zeros((S, len(c.dem_node)), bool)
+        for a in range(0, S, 256):  # in blocks of samples: no [S, D, T] temporary
+            b = slice(a, min(S, a + 256))
+            short[b] = (out.demand["backlog"][b] + out.demand["lost"][b]).sum(2) > 1e-9
         return attribute(c, drv, out.cuts, short)
 
     def rerun(rec: dict, n: int) -> SimulationResult:
@@ -102,20 +110,33 @@ def _cost_rows(cm, rows: slice):
     return dataclasses.replace(cm, invest=cm.invest[rows])
 
 
-def _combine(outs: list) -> object:
+def _gather(out, part, rows: slice, S: int):
+    """Add one streamed chunk to the run's results: per-period sums add up; per-sample arrays fill their rows.
+
+    The per-sample arrays are allocated once at their full size, so no concatenation
+    copies them (at 1,000 samples the demand arrays alone are gigabytes); they start as
+    zeros and all-zero chunks are not copied in, so an array that stays zero (lost sales
+    when every stream backorders, a kind of cut nothing makes) takes no resident memory.
+    """
     from allyforge.simulate.engine import ChunkOut
 
-    first = outs[0]
-    node = {k: sum(o.node[k] for o in outs) for k in first.node}
-    return ChunkOut(
-        node=node,
-        runs=sum(o.runs for o in outs),
-        lane=sum(o.lane for o in outs),
-        demand={k: np.concatenate([o.demand[k] for o in outs]) for k in first.demand},
-        costs=np.concatenate([o.costs for o in outs]),
-        cuts={k: np.concatenate([o.cuts[k] for o in outs]) for k in first.cuts},
-        full=False,
-    )
+    if out is None:
+        per_sample = lambda a: np.zeros((S, *a.shape[1:]))  # noqa: E731
+        out = ChunkOut(node={k: np.zeros_like(v) for k, v in part.node.items()}, runs=np.zeros_like(part.runs), lane=np.zeros_like(part.lane),
+                       demand={k: per_sample(v) for k, v in part.demand.items()}, costs=per_sample(part.costs),
+                       cuts={k: per_sample(v) for k, v in part.cuts.items()}, full=False)
+    for k, v in part.node.items():
+        out.node[k] += v
+    out.runs += part.runs
+    out.lane += part.lane
+    for k, v in part.demand.items():
+        if v.any():
+            out.demand[k][rows] = v
+    out.costs[rows] = part.costs
+    for k, v in part.cuts.items():
+        if v.any():
+            out.cuts[k][rows] = v
+    return out
 
 
 class _CallableModule(__import__("types").ModuleType):

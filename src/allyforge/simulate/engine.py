@@ -105,9 +105,9 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
     dem_store = {k: np.empty((T, D, S)) for k in DEMAND_ARRAYS}
     costs = np.zeros((S, Q, K, T))
     costs[:, :, CATEGORIES.index("investment"), :] = cm.invest
-    by_party = {  # cost category part -> (paying party of each entity, unit cost [X, T])
-        "held": _PartySum(cm.node_party, cm.holding, Q), "transit": _PartySum(cm.node_party[lay.lane_origin], cm.holding[lay.lane_origin], Q),
-        "transport": _PartySum(cm.lane_party[lane], cm.lane_unit[lane], Q), "production": _PartySum(cm.proc_party[proc], cm.run_unit[proc], Q),
+    by_party = {  # cost part -> sums per paying party of quantity x unit cost (unit costs in Compiled order, gathered per period)
+        "held": _PartySum(cm.node_party, cm.holding, Q), "transit": _PartySum(cm.node_party[lay.lane_origin], cm.holding, Q, lay.lane_origin),
+        "transport": _PartySum(cm.lane_party[lane], cm.lane_unit, Q, lane), "production": _PartySum(cm.proc_party[proc], cm.run_unit, Q, proc),
         "backorder": _PartySum(cm.dem_party, cm.back_unit, Q),
     }
     changes = [(c.nodes.get_loc((ch.site, ch.item)), ch) for ch in drv.stock_changes]
@@ -335,7 +335,8 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
 
     back = {"lane_rule": lay.lane_inv, "lane_cap": lay.lane_inv, "lane_origin": lay.lane_inv, "proc_cap": lay.proc_inv,
             "outage": lay.proc_inv, "input": lay.edge_inv}
-    return ChunkOut(node={k: sample_major(node_store.pop(k)) for k in NODE_ARRAYS}, runs=sample_major(runs_store), lane=sample_major(lane_store),
+    per_entity = sample_major if full else (lambda a: a.transpose(2, 1, 0))  # streamed sums: [1, X, T] views, no copy
+    return ChunkOut(node={k: per_entity(node_store.pop(k)) for k in NODE_ARRAYS}, runs=per_entity(runs_store), lane=per_entity(lane_store),
                     demand={k: sample_major(dem_store.pop(k)) for k in DEMAND_ARRAYS}, costs=costs,
                     cuts={k: np.ascontiguousarray(acc[k][back[k]].T) for k in CUTS}, full=full)
 
@@ -420,13 +421,14 @@ class _PartySum:
     when the machine is busy.
     """
 
-    def __init__(self, party: np.ndarray, unit: np.ndarray, Q: int) -> None:
+    def __init__(self, party: np.ndarray, unit: np.ndarray, Q: int, rows: np.ndarray | None = None) -> None:
         self.order = np.argsort(party, kind="stable")
         self.indptr = np.searchsorted(party[self.order], np.arange(Q + 1)).astype(np.int32)
         self.indices = self.order.astype(np.int32)
-        self.unit = unit[self.order]  # [X, T] in party order
+        self.unit = unit  # [*, T]; entity x's unit cost is row rows[x] (x itself without rows)
+        self.rows = self.order if rows is None else rows[self.order]
         self.shape = (Q, len(party))
 
     def __call__(self, quantity: np.ndarray, t: int) -> np.ndarray:
-        w = sp.csr_matrix((self.unit[:, t], self.indices, self.indptr), shape=self.shape)
+        w = sp.csr_matrix((self.unit[self.rows, t], self.indices, self.indptr), shape=self.shape)
         return w @ quantity
