@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from allyforge.scenario import Drivers
 from allyforge.simulate.compiled import RELEASE, Compiled
-from allyforge.simulate.layout import Layout, RequestLevel, build_layout, local_scatter
+from allyforge.simulate.layout import AllocLevel, Layout, RequestLevel, build_layout, local_scatter
 from allyforge.simulate.money import CATEGORIES, CostModel
 from allyforge.simulate.period_inputs import PeriodInputs
 from allyforge.simulate.plan import make_plan, producer_shares
@@ -209,40 +209,10 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
         # S3.3 allocate and ship, upstream first along zero-lead lanes (S8)
         avail = on_hand + reserve * on_short if has_reserve else on_hand.copy()
         for al in lay.alloc:
-            availA = avail[al.nodes]
-            tot = None
-            if al.dem_M is not None:
-                cd = due[al.dem]
-                tot = al.dem_M @ cd
-            if al.lane_M is not None:
-                cls = carried[al.lanes]
-                tl = al.lane_M @ cls
-                tot = tl if tot is None else tot + tl
-            if al.edge_M is not None:
-                ce = want[al.edge_proc] * al.edge_qty
-                te = al.edge_M @ ce
-                tot = te if tot is None else tot + te
-            if tot is None:
-                continue
-            frac = np.ones_like(tot)
-            nA = al.n
-            for k in range(al.classes):  # by priority class, then pro rata (S8.2)
-                tk, fk = tot[k * nA:(k + 1) * nA], frac[k * nA:(k + 1) * nA]
-                np.divide(availA, tk, out=fk, where=tk > 0)
-                np.minimum(fk, 1.0, out=fk)
-                taken = tk * fk
-                np.minimum(taken, availA, out=taken)
-                availA -= taken
-            if al.dem_M is not None:
-                _put(delivered, al.dem, cd, frac[al.dem_g])
-            if al.lane_M is not None:
-                _put(shipped, al.lanes, cls, frac[al.lane_g])
-            if al.edge_M is not None:
-                _put(alloc_e, al.edges, ce, frac[al.edge_g])
+            _allocate(al, avail, due, carried, want, delivered, shipped, alloc_e)
             if al.zero_M is not None:  # zero-lead lanes arrive before the next level allocates (S3.3)
                 zl = al.zero_lanes
-                moved = shipped[zl] * (1.0 - dshare[zl, t])[:, None]
-                arrive = al.zero_M @ moved
+                arrive = al.zero_M @ (shipped[zl] * (1.0 - dshare[zl, t])[:, None])
                 on_hand[al.zero_u] += arrive
                 avail[al.zero_u] += arrive
                 received[al.zero_u] += arrive
@@ -349,6 +319,45 @@ def sample_major(a: np.ndarray, block_bytes: int = 1 << 20) -> np.ndarray:
     for x0 in range(0, X, step):
         np.copyto(out[:, x0:x0 + step, :], a[:, x0:x0 + step, :].transpose(2, 1, 0))
     return out
+
+
+def _allocate(al: AllocLevel, avail: np.ndarray, due: np.ndarray, carried: np.ndarray, want: np.ndarray,
+              delivered: np.ndarray, shipped: np.ndarray, alloc_e: np.ndarray) -> None:
+    """Divide one level's available stock among its claims: by priority class, then pro rata (S8.1-S8.2).
+
+    Claims of every class are summed per (class, node) in one sparse product each for
+    demands, lanes and input edges; the classes then take their fraction in turn.
+    """
+    availA = avail[al.nodes]  # a view when the level is every node
+    tot = None
+    if al.dem_M is not None:
+        cd = due[al.dem]
+        tot = al.dem_M @ cd
+    if al.lane_M is not None:
+        cls = carried[al.lanes]
+        tl = al.lane_M @ cls
+        tot = tl if tot is None else tot + tl
+    if al.edge_M is not None:
+        ce = want[al.edge_proc] * al.edge_qty
+        te = al.edge_M @ ce
+        tot = te if tot is None else tot + te
+    if tot is None:
+        return
+    frac = np.ones_like(tot)
+    nA = al.n
+    for k in range(al.classes):
+        tk, fk = tot[k * nA:(k + 1) * nA], frac[k * nA:(k + 1) * nA]
+        np.divide(availA, tk, out=fk, where=tk > 0)
+        np.minimum(fk, 1.0, out=fk)
+        taken = tk * fk
+        np.minimum(taken, availA, out=taken)
+        availA -= taken
+    if al.dem_M is not None:
+        _put(delivered, al.dem, cd, frac[al.dem_g])
+    if al.lane_M is not None:
+        _put(shipped, al.lanes, cls, frac[al.lane_g])
+    if al.edge_M is not None:
+        _put(alloc_e, al.edges, ce, frac[al.edge_g])
 
 
 def _put(dst: np.ndarray, idx: np.ndarray | slice, claim: np.ndarray, frac: np.ndarray) -> None:
