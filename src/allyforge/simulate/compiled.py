@@ -32,6 +32,16 @@ def _indicator(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int], w: np
     return sp.csr_matrix((data, (rows, cols)), shape=shape)
 
 
+def _input_output_pairs(in_proc: np.ndarray, in_node: np.ndarray, out_proc: np.ndarray, out_node: np.ndarray, P: int) -> tuple[list, list]:
+    """(input node, output node) of every process, input edges in order, each with its process's outputs in order."""
+    oorder = np.argsort(out_proc, kind="stable")
+    ostart = np.searchsorted(out_proc[oorder], np.arange(P))
+    reps = np.bincount(out_proc, minlength=P)[in_proc]
+    offset = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+    outs = out_node[oorder][np.repeat(ostart[in_proc], reps) + offset]
+    return np.repeat(in_node, reps).tolist(), outs.tolist()
+
+
 @dataclass
 class Compiled:
     nodes: pd.MultiIndex  # (site, item)
@@ -101,15 +111,13 @@ def compile_network(net: Network, drv: Drivers, recipe: dict[tuple[str, str, str
 
     psite = procs["site"].reindex(pin["process"]).to_numpy()
     osite = procs["site"].reindex(pout["process"]).to_numpy()
-    pairs: list[tuple[str, str]] = []
-    pairs += list(zip(psite, pin["item"]))
-    pairs += list(zip(osite, pout["item"]))
-    pairs += list(zip(lanes["origin"], lanes["item"]))
-    pairs += list(zip(lanes["destination"], lanes["item"]))
-    pairs += list(zip(streams["site"], streams["item"]))
-    pairs += list(stocks.index)
-    pairs += [(c.site, c.item) for c in drv.stock_changes]
-    nodes = pd.MultiIndex.from_tuples(list(dict.fromkeys((str(a), str(b)) for a, b in pairs)), names=["site", "item"])
+    stock_sites = stocks.index.get_level_values(0) if len(stocks) else []
+    stock_items = stocks.index.get_level_values(1) if len(stocks) else []
+    parts = [(psite, pin["item"]), (osite, pout["item"]), (lanes["origin"], lanes["item"]), (lanes["destination"], lanes["item"]),
+             (streams["site"], streams["item"]), (stock_sites, stock_items), ([c.site for c in drv.stock_changes], [c.item for c in drv.stock_changes])]
+    pairs = pd.DataFrame({"site": np.concatenate([np.asarray(a, dtype=object) for a, _ in parts]),
+                          "item": np.concatenate([np.asarray(b, dtype=object) for _, b in parts])}).astype(str)
+    nodes = pd.MultiIndex.from_frame(pairs.drop_duplicates(), names=["site", "item"])  # first appearance order
     N, P, L = len(nodes), len(procs), len(lanes)
     nidx = nodes.get_indexer
 
@@ -143,22 +151,23 @@ def compile_network(net: Network, drv: Drivers, recipe: dict[tuple[str, str, str
 
     produced = np.zeros(N, bool)
     produced[out_node] = True
+    # spill rank: position among the destination's inbound lanes by (priority, table order) (S5.3)
+    by_dest = np.lexsort((np.arange(L), lane_priority, lane_dest))
+    first = np.searchsorted(lane_dest[by_dest], lane_dest[by_dest])
+    spill_rank = np.empty(L, np.int64)
+    spill_rank[by_dest] = np.arange(L) - first
+    # planned shares (S4.4): of the active lanes into a node nothing makes there; blank shares everywhere: the
+    # smallest priority number splits equally
+    act = active & ~produced[lane_dest]
+    given = np.bincount(lane_dest[act & ~np.isnan(share)], minlength=N) > 0
+    best = np.full(N, np.iinfo(np.int64).max)
+    np.minimum.at(best, lane_dest[act], lane_priority[act])
+    top = act & ~given[lane_dest] & (lane_priority == best[lane_dest])
+    n_top = np.bincount(lane_dest[top], minlength=N)
     plan_share = np.zeros(L)
-    spill_rank = np.zeros(L, np.int64)
-    for dnode, grp in pd.Series(np.arange(L)).groupby(lane_dest):
-        g = grp.to_numpy()
-        order_g = g[np.lexsort((g, lane_priority[g]))]
-        spill_rank[order_g] = np.arange(len(order_g))
-        if produced[dnode]:
-            continue
-        act = g[active[g]]
-        if len(act) == 0:
-            continue
-        if np.all(np.isnan(share[act])):
-            top = act[lane_priority[act] == lane_priority[act].min()]
-            plan_share[top] = 1.0 / len(top)
-        else:
-            plan_share[act] = np.nan_to_num(share[act])
+    plan_share[top] = 1.0 / n_top[lane_dest[top]]
+    explicit = act & given[lane_dest]
+    plan_share[explicit] = np.nan_to_num(share[explicit])
 
     dem_node = nidx(pd.MultiIndex.from_arrays([streams["site"], streams["item"]]))
 
@@ -192,10 +201,7 @@ def compile_network(net: Network, drv: Drivers, recipe: dict[tuple[str, str, str
     g = nx.DiGraph()
     g.add_nodes_from(range(N))
     g.add_edges_from(zip(lane_origin.tolist(), lane_dest.tolist()))
-    for p in range(P):
-        ins = in_node[in_proc == p]
-        outs = out_node[out_proc == p]
-        g.add_edges_from((int(a), int(b)) for a in ins for b in outs)
+    g.add_edges_from(zip(*_input_output_pairs(in_proc, in_node, out_proc, out_node, P)))  # each input to each output of its process
     if not nx.is_directed_acyclic_graph(g):
         cyc = nx.find_cycle(g)
         names = " -> ".join(f"{nodes[a][1]}@{nodes[a][0]}" for a, _ in cyc)
@@ -205,9 +211,7 @@ def compile_network(net: Network, drv: Drivers, recipe: dict[tuple[str, str, str
         succ = list(g.successors(n))
         depth[n] = 1 + max(depth[s] for s in succ) if succ else 0
     proc_level = np.zeros(P, np.int64)
-    for p in range(P):
-        outs = out_node[out_proc == p]
-        proc_level[p] = depth[outs].max() if len(outs) else 0
+    np.maximum.at(proc_level, out_proc, depth[out_node])
     req_levels = []
     for lv in range(int(depth.max()) + 1 if N else 0):
         nl = np.flatnonzero(depth == lv)
