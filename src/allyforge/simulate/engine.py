@@ -112,12 +112,14 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
     }
     changes = [(c.nodes.get_loc((ch.site, ch.item)), ch) for ch in drv.stock_changes]
 
-    def record(store: np.ndarray, t: int, v: np.ndarray, order: np.ndarray | None = None) -> None:
+    def record(store: np.ndarray, t: int, v: np.ndarray, order: np.ndarray | None = None, zero: bool = False) -> None:
         if full:
             if order is None:
                 store[t] = v
             else:
                 np.take(v, order, axis=0, out=store[t])
+        elif zero:  # known to be all zeros: no sum needed
+            store[t, :, 0] = 0.0
         else:
             s = v.sum(axis=1)
             store[t, :, 0] = s if order is None else s[order]
@@ -295,7 +297,7 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
 
         for k, v in (("on_hand", on_hand), ("reserve", reserve), ("produced", produced), ("received", received), ("added", added),
                      ("consumed", consumed), ("shipped", ship_n), ("delivered", deliv_n)):
-            record(node_store[k], t, v)
+            record(node_store[k], t, v, zero=v is zeros_n or (v is reserve and not has_reserve))
         record(runs_store, t, runs, lay.proc_inv)
         record(lane_store, t, shipped, lay.lane_inv)
         for k, v in (("due", due), ("delivered", delivered), ("backlog", dem_bl), ("lost", lost)):
@@ -325,8 +327,9 @@ def _allocate(al: AllocLevel, avail: np.ndarray, due: np.ndarray, carried: np.nd
               delivered: np.ndarray, shipped: np.ndarray, alloc_e: np.ndarray) -> None:
     """Divide one level's available stock among its claims: by priority class, then pro rata (S8.1-S8.2).
 
-    Claims of every class are summed per (class, node) in one sparse product each for
-    demands, lanes and input edges; the classes then take their fraction in turn.
+    Claims are summed per (class, node) pair that has any, in one sparse product each for
+    demands, lanes and input edges; the classes then take their fraction in turn. A node
+    without claims in a class keeps its stock for the next class (fraction 1, nothing taken).
     """
     availA = avail[al.nodes]  # a view when the level is every node
     tot = None
@@ -336,22 +339,22 @@ def _allocate(al: AllocLevel, avail: np.ndarray, due: np.ndarray, carried: np.nd
     if al.lane_M is not None:
         cls = carried[al.lanes]
         tl = al.lane_M @ cls
-        tot = tl if tot is None else tot + tl
+        tot = tl if tot is None else np.add(tot, tl, out=tot)
     if al.edge_M is not None:
         ce = want[al.edge_proc] * al.edge_qty
         te = al.edge_M @ ce
-        tot = te if tot is None else tot + te
+        tot = te if tot is None else np.add(tot, te, out=tot)
     if tot is None:
         return
     frac = np.ones_like(tot)
-    nA = al.n
-    for k in range(al.classes):
-        tk, fk = tot[k * nA:(k + 1) * nA], frac[k * nA:(k + 1) * nA]
-        np.divide(availA, tk, out=fk, where=tk > 0)
+    for rows in al.class_rows:
+        nodes = al.row_node[rows]
+        tk, fk, ak = tot[rows], frac[rows], availA[nodes]
+        np.divide(ak, tk, out=fk, where=tk > 0)
         np.minimum(fk, 1.0, out=fk)
         taken = tk * fk
-        np.minimum(taken, availA, out=taken)
-        availA -= taken
+        np.minimum(taken, ak, out=taken)
+        availA[nodes] = ak - taken
     if al.dem_M is not None:
         _put(delivered, al.dem, cd, frac[al.dem_g])
     if al.lane_M is not None:

@@ -85,9 +85,10 @@ class AllocLevel:
 
     nodes: np.ndarray | slice
     n: int
-    classes: int  # number of priority classes present at the level
+    class_rows: list[slice]  # per priority class present (1 first), its rows of the class totals
+    row_node: np.ndarray  # local node of each row (a row is a (class, node) pair with claims)
     dem: np.ndarray | slice  # demand streams claiming on the level's nodes
-    dem_M: sp.csr_matrix | None  # claims -> rows (class x local node) of the class totals
+    dem_M: sp.csr_matrix | None  # claims -> rows of the class totals
     dem_g: np.ndarray  # row of each claim in the class totals (its fraction)
     lanes: np.ndarray | slice
     lane_M: sp.csr_matrix | None
@@ -253,24 +254,25 @@ def _alloc_level(c: Compiled, A: np.ndarray, lane: np.ndarray, lane_origin: np.n
     di = np.flatnonzero(inA[c.dem_node])
     li = np.flatnonzero(inA[lane_origin])
     ei = np.flatnonzero(inA[in_node])
-    present = np.unique(np.concatenate([c.dem_priority[di], lane_prio[li], edge_prio[ei]]))
-    cls = {int(v): i for i, v in enumerate(present)}
-    C = len(present)
+    prio = np.concatenate([c.dem_priority[di], lane_prio[li], edge_prio[ei]])
+    present = np.unique(prio)
+    key = np.searchsorted(present, prio) * nA + loc[np.concatenate([c.dem_node[di], lane_origin[li], in_node[ei]])]
+    rows = np.unique(key)  # (class, node) pairs with claims, class first
+    row_of = np.searchsorted(rows, key)
+    R = len(rows)
+    bounds = np.searchsorted(rows // max(nA, 1), np.arange(len(present) + 1))
+    parts = np.split(row_of, [len(di), len(di) + len(li)])
 
-    def part(idx: np.ndarray, prio: np.ndarray, tgt: np.ndarray) -> tuple[sp.csr_matrix | None, np.ndarray]:
-        if not len(idx):
-            return None, np.zeros(0, np.int64)
-        g = np.array([cls[int(p)] for p in prio], np.int64) * nA + loc[tgt]
-        return scatter_matrix(g, C * nA), g
+    def part(g: np.ndarray) -> tuple[sp.csr_matrix | None, np.ndarray]:
+        return (scatter_matrix(g, R), g) if len(g) else (None, g)
 
-    dem_M, dem_g = part(di, c.dem_priority[di], c.dem_node[di])
-    lane_M, lane_g = part(li, lane_prio[li], lane_origin[li])
-    edge_M, edge_g = part(ei, edge_prio[ei], in_node[ei])
+    (dem_M, dem_g), (lane_M, lane_g), (edge_M, edge_g) = (part(g) for g in parts)
     zl = np.flatnonzero(inA[lane_origin] & (lead == 0))
     zero_u, _, zero_M = local_scatter(lane_dest[zl]) if len(zl) else (np.zeros(0, np.int64), None, None)
     all_nodes = nA == c.N
     return AllocLevel(
-        nodes=slice(0, c.N) if all_nodes else A, n=nA, classes=C, dem=as_slice(di), dem_M=dem_M, dem_g=dem_g,
+        nodes=slice(0, c.N) if all_nodes else A, n=nA, class_rows=[slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])],
+        row_node=rows % max(nA, 1), dem=as_slice(di), dem_M=dem_M, dem_g=dem_g,
         lanes=as_slice(li), lane_M=lane_M, lane_g=lane_g, edges=as_slice(ei), edge_proc=in_proc[ei], edge_qty=in_qty[ei][:, None],
         edge_M=edge_M, edge_g=edge_g, zero_lanes=zl, zero_u=zero_u, zero_M=zero_M,
     )
