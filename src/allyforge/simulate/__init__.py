@@ -2,7 +2,9 @@
 
 `simulate(network, scenario)` resolves the scenario (allyforge.scenario), compiles
 the network to index arrays, steps all samples together and returns a
-SimulationResult. Nothing is written into the Network.
+SimulationResult. Nothing is written into the Network. The binding constraint of
+each shortfall (S12) is traced from the recorded cut totals when first asked for
+(`result.binding`, which the summary reads).
 """
 
 from __future__ import annotations

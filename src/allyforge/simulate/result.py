@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from allyforge.simulate.money import CATEGORIES, party_currency_table
+from allyforge.simulate.money import party_currency_table
 
 if TYPE_CHECKING:
     import pyarrow as pa
