@@ -9,12 +9,12 @@ kind: cells (types, ranges, required), keys, references, and the pack's own rule
 from __future__ import annotations
 
 import datetime as dt
+import graphlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -280,10 +280,17 @@ def _bom_cycles(tables: dict[str, pd.DataFrame], labels: dict[str, str], out: _C
     if pi is None or po is None or pi.empty or po.empty:
         return
     edges = pi[["process", "item", ROW]].dropna().merge(po[["process", "item"]].dropna(), on="process", suffixes=("_in", "_out"))
+    preds: dict[str, set[str]] = {}
+    for a, b in zip(edges["item_in"], edges["item_out"]):
+        preds.setdefault(b, set()).add(a)
+    try:
+        for _ in graphlib.TopologicalSorter(preds).static_order():
+            pass
+        return  # acyclic: the common case needs no graph library
+    except graphlib.CycleError:
+        import networkx as nx  # to name every cycle
     g = nx.DiGraph()
     g.add_edges_from(zip(edges["item_in"], edges["item_out"]))
-    if nx.is_directed_acyclic_graph(g):
-        return
     for comp in nx.strongly_connected_components(g):
         if len(comp) == 1 and not g.has_edge(next(iter(comp)), next(iter(comp))):
             continue

@@ -8,10 +8,10 @@ upstream-first over zero-lead lanes) and the priority classes of claims.
 
 from __future__ import annotations
 
+import graphlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -32,6 +32,31 @@ def _indicator(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int], w: np
     return sp.csr_matrix((data, (rows, cols)), shape=shape)
 
 
+def _find_cycle(N: int, src: np.ndarray, dst: np.ndarray) -> list[int]:
+    """Nodes of one cycle of the graph src -> dst in edge order ([] when acyclic)."""
+    preds: dict[int, list[int]] = {n: [] for n in range(N)}
+    for a, b in zip(src.tolist(), dst.tolist()):
+        preds[b].append(a)
+    try:
+        for _ in graphlib.TopologicalSorter(preds).static_order():
+            pass
+    except graphlib.CycleError as e:
+        return list(e.args[1][:-1])
+    return []
+
+
+def _longest_path(N: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Per node, the most edges on a path from it to a node with no out-edge (the graph is acyclic)."""
+    depth = np.zeros(N, np.int64)
+    for _ in range(N + 1):  # one more edge of every longest path each round
+        nxt = depth.copy()
+        np.maximum.at(nxt, src, depth[dst] + 1)
+        if np.array_equal(nxt, depth):
+            break
+        depth = nxt
+    return depth
+
+
 def _input_output_pairs(in_proc: np.ndarray, in_node: np.ndarray, out_proc: np.ndarray, out_node: np.ndarray, P: int) -> tuple[list, list]:
     """(input node, output node) of every process, input edges in order, each with its process's outputs in order."""
     oorder = np.argsort(out_proc, kind="stable")
@@ -39,7 +64,7 @@ def _input_output_pairs(in_proc: np.ndarray, in_node: np.ndarray, out_proc: np.n
     reps = np.bincount(out_proc, minlength=P)[in_proc]
     offset = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
     outs = out_node[oorder][np.repeat(ostart[in_proc], reps) + offset]
-    return np.repeat(in_node, reps).tolist(), outs.tolist()
+    return np.repeat(in_node, reps), outs
 
 
 @dataclass
@@ -198,18 +223,14 @@ def compile_network(net: Network, drv: Drivers, recipe: dict[tuple[str, str, str
     node_party = np.array([parties.index(p) if isinstance(p, str) and p in parties else -1 for p in party_of_site], np.int64)
 
     # request levels: depth from the sinks over lanes and processes (S4.6)
-    g = nx.DiGraph()
-    g.add_nodes_from(range(N))
-    g.add_edges_from(zip(lane_origin.tolist(), lane_dest.tolist()))
-    g.add_edges_from(zip(*_input_output_pairs(in_proc, in_node, out_proc, out_node, P)))  # each input to each output of its process
-    if not nx.is_directed_acyclic_graph(g):
-        cyc = nx.find_cycle(g)
-        names = " -> ".join(f"{nodes[a][1]}@{nodes[a][0]}" for a, _ in cyc)
+    pin_a, pin_b = _input_output_pairs(in_proc, in_node, out_proc, out_node, P)  # each input to each output of its process
+    src = np.concatenate([lane_origin, pin_a]).astype(np.int64)
+    dst = np.concatenate([lane_dest, pin_b]).astype(np.int64)
+    loop = _find_cycle(N, src, dst)
+    if loop:
+        names = " -> ".join(f"{nodes[a][1]}@{nodes[a][0]}" for a in loop)
         raise SimulationInputError(f"the network of lanes and processes has a cycle ({names}); the plan needs an acyclic network")
-    depth = np.zeros(N, np.int64)
-    for n in reversed(list(nx.topological_sort(g))):
-        succ = list(g.successors(n))
-        depth[n] = 1 + max(depth[s] for s in succ) if succ else 0
+    depth = _longest_path(N, src, dst)
     proc_level = np.zeros(P, np.int64)
     np.maximum.at(proc_level, out_proc, depth[out_node])
     req_levels = []
@@ -220,14 +241,8 @@ def compile_network(net: Network, drv: Drivers, recipe: dict[tuple[str, str, str
         req_levels.append((nl, ll, pl))
 
     # allocation levels: topological depth from the sources over zero-lead lanes (S8.3)
-    z = nx.DiGraph()
-    z.add_nodes_from(range(N))
     zl = lead == 0
-    z.add_edges_from(zip(lane_origin[zl].tolist(), lane_dest[zl].tolist()))
-    adepth = np.zeros(N, np.int64)
-    for n in nx.topological_sort(z):
-        pred = list(z.predecessors(n))
-        adepth[n] = 1 + max(adepth[s] for s in pred) if pred else 0
+    adepth = _longest_path(N, lane_dest[zl], lane_origin[zl])  # edges reversed: depth from the sources
     alloc_levels = [np.flatnonzero(adepth == lv) for lv in range(int(adepth.max()) + 1 if N else 0)]
 
     classes = np.unique(np.concatenate([proc_priority[in_proc], lane_priority, streams["priority"].to_numpy(np.int64)]))
