@@ -53,6 +53,7 @@ def attribute(c: Compiled, drv: Drivers, cuts: dict[str, np.ndarray], short_stre
     keys = ("lane_rule", "lane_cap", "lane_origin", "proc_cap", "input", "outage")
     sample_key = {int(s): b"".join(cuts[x][s].tobytes() for x in keys) for s in np.unique(np.nonzero(short_streams)[0])}
     in_short = _input_short_table(c, cuts)
+    at_node: dict[tuple[bytes, int], str] = {}
     for s, k in zip(*np.nonzero(short_streams)):
         key = (int(k), sample_key[int(s)])
         if key in memo:  # samples with the same cuts trace the same way
@@ -61,8 +62,13 @@ def attribute(c: Compiled, drv: Drivers, cuts: dict[str, np.ndarray], short_stre
         n = int(c.dem_node[k])
         seen = set()
         label = ""
+        path = []  # a trace from a node depends only on the sample's cuts: each node passed ends where this one does
         while n not in seen:
+            if (sample_key[int(s)], n) in at_node:
+                label = at_node[(sample_key[int(s)], n)]
+                break
             seen.add(n)
+            path.append(n)
             site, item = nodes[n]
             lanes_in = inbound[n] if not c.produced[n] else np.zeros(0, int)
             edges = producers[n]
@@ -95,10 +101,12 @@ def attribute(c: Compiled, drv: Drivers, cuts: dict[str, np.ndarray], short_stre
             if capcut >= inp:
                 label = f"outage at {c.proc_site[p]}" if cuts["outage"][s, p] > 0.5 * capcut else f"capacity of {procs[p]}"
                 break
-            ei = np.flatnonzero(c.in_proc == p)
+            ei = np.arange(*np.searchsorted(c.in_proc, [p, p + 1]))  # input edges are sorted by process
             e = int(ei[int(np.argmax(cuts["input"][s, ei]))])
             n = int(c.in_node[e])
             label = f"stock of {nodes[n][1]} at {nodes[n][0]}"
+        for m in path:  # the network is acyclic (compile_network checks), so every trace ends
+            at_node[(sample_key[int(s)], m)] = label
         out[s, k] = memo[key] = label
     return out
 
