@@ -1,5 +1,5 @@
 """Regression guard (not a truth): the bundled china-export-ban-2026 scenario's P50 summary for a
-fixed seed. Pinned on pack content hash a6d80791f2c1bf89 (us-japan-2026 as of 2026-12-01);
+fixed seed. Pinned on pack content hash c3bf913d66ba13d3 (us-japan-2026 as of 2026-12-01);
 when the pack or docs/simulation.md change on purpose, regenerate with
 
     .venv/bin/python -c "import allyforge; from allyforge.scenario import load_scenario; \\
@@ -16,11 +16,11 @@ from allyforge.pack import bundled_packs
 from allyforge.scenario import load_scenario
 
 PINNED = {
-    "pac3-mse-us": [721.036093, 20956.398864], "pac3-mse-jp": [12.675355, 1187.348028], "amraam-jp": [45.129519, 1265.261212],
-    "amraam-us": [1299.912076, 39506.125819], "sm6-us": [228.730933, 4841.027483], "sm3-iia-jp": [6.03751, 304.827604],
-    "sm3-iia-us": [24.778021, 1378.897057], "tomahawk-v-us": [257.007, 476.913745], "jassm-er-us": [643.356511, 18345.441535],
-    "jsm-jp": [16.494947, 421.640015], "tomahawk-iv-jp": [200.002, 819.027], "type12-jp": [10.085716, 2285.56434],
-    "sm6-jp": [4.807592, 91.972269], "jassm-er-jp": [14.752745, 441.805541], "tomahawk-v-jp": [174.993, 186.411255],
+    "pac3-mse-us": [1613.221392, 10278.791113], "pac3-mse-jp": [8.538462, 1270.038462], "amraam-jp": [91.835184, 647.790632],
+    "amraam-us": [2903.652905, 18384.85464], "sm6-us": [513.135821, 2063.880914], "sm3-iia-jp": [12.149694, 249.988514],
+    "sm3-iia-us": [57.852884, 1106.809593], "tomahawk-v-us": [257.007, 476.913745], "jassm-er-us": [1402.433794, 8873.308951],
+    "jsm-jp": [31.758355, 194.0382], "tomahawk-iv-jp": [200.002, 819.027], "type12-jp": [2.861538, 2430.553846],
+    "sm6-jp": [11.399702, 34.000629], "jassm-er-jp": [40.490801, 196.560884], "tomahawk-v-jp": [174.993, 186.411255],
 }
 
 
