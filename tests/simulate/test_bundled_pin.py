@@ -1,5 +1,5 @@
 """Regression guard (not a truth): the bundled china-export-ban-2026 scenario's P50 summary for a
-fixed seed. Pinned on pack content hash c3bf913d66ba13d3 (us-japan-2026 as of 2026-12-01);
+fixed seed. Pinned on pack content hash 42f7fcf4647e9648 (us-japan-2026 as of 2026-12-01);
 when the pack or docs/simulation.md change on purpose, regenerate with
 
     .venv/bin/python -c "import allyforge; from allyforge.scenario import load_scenario; \\
@@ -16,11 +16,11 @@ from allyforge.pack import bundled_packs
 from allyforge.scenario import load_scenario
 
 PINNED = {
-    "pac3-mse-us": [1613.221392, 10278.791113], "pac3-mse-jp": [8.538462, 1270.038462], "amraam-jp": [91.835184, 647.790632],
-    "amraam-us": [2903.652905, 18384.85464], "sm6-us": [513.135821, 2063.880914], "sm3-iia-jp": [12.149694, 249.988514],
-    "sm3-iia-us": [57.852884, 1106.809593], "tomahawk-v-us": [257.007, 476.913745], "jassm-er-us": [1402.433794, 8873.308951],
-    "jsm-jp": [31.758355, 194.0382], "tomahawk-iv-jp": [200.002, 819.027], "type12-jp": [2.861538, 2430.553846],
-    "sm6-jp": [11.399702, 34.000629], "jassm-er-jp": [40.490801, 196.560884], "tomahawk-v-jp": [174.993, 186.411255],
+    "pac3-mse-us": [1598.026891, 10397.546034], "pac3-mse-jp": [30.569291, 844.530145], "amraam-jp": [91.057164, 653.694775],
+    "amraam-us": [2874.21758, 18643.894262], "sm6-us": [513.135821, 2063.880914], "sm3-iia-jp": [12.149694, 249.988514],
+    "sm3-iia-us": [57.852884, 1106.809593], "tomahawk-v-us": [257.007, 476.913745], "jassm-er-us": [1390.08069, 8966.969074],
+    "jsm-jp": [31.511811, 197.206426], "tomahawk-iv-jp": [200.002, 819.027], "type12-jp": [41.496032, 1596.418387],
+    "sm6-jp": [11.399702, 34.000629], "jassm-er-jp": [40.019637, 199.335819], "tomahawk-v-jp": [174.993, 186.411255],
 }
 
 

@@ -56,8 +56,9 @@ LANES = [
     ("germanium-refined", "be-umicore-ge", "us-ir-optics", 2, 3), ("germanium-refined", "kr-korea-zinc", "us-ir-optics", 2, 4),
     ("beryllium-metal", "us-be-metal", "us-ir-optics", 0, 1),
     # no Chinese magnets for US defense actuators (DFARS, d-dfars-magnets); planned split over the next sources (fb-S-04)
-    ("ndfeb-magnet", "jp-magnet-makers", "us-actuator-makers", 2, 1, None, 0.6),
-    ("ndfeb-magnet", "de-magnet-maker", "us-actuator-makers", 2, 2, None, 0.3), ("ndfeb-magnet", "us-magnet-maker", "us-actuator-makers", 0, 3, None, 0.1),
+    # (priority 2 keeps the US order in the same allocation class as Japan's own line at the Japanese makers, S8.2)
+    ("ndfeb-magnet", "jp-magnet-makers", "us-actuator-makers", 2, 2, None, 0.6),
+    ("ndfeb-magnet", "de-magnet-maker", "us-actuator-makers", 2, 3, None, 0.3), ("ndfeb-magnet", "us-magnet-maker", "us-actuator-makers", 0, 4, None, 0.1),
     ("sm-metal", "cn-ree-separators", "us-smco-makers", 2, 1), ("sm-metal", "solvay-la-rochelle", "us-smco-makers", 2, 2),
     ("tantalum-powder", "us-ta-powder", "us-cap-makers", 0, 1), ("tantalum-powder", "de-ta-powder", "us-cap-makers", 2, 2),
     ("ndpr-oxide", "cn-ree-separators", "cn-magnet-makers", 0, 1), ("dy-oxide", "cn-ree-separators", "cn-magnet-makers", 0, 1),
