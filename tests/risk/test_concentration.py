@@ -10,7 +10,7 @@ import pytest
 
 from allyforge.risk.concentration import eu_crm, eu_material_of, hhi, import_reliance, production_shares
 from allyforge.risk.exposure import build_sourcing
-from allyforge.risk.graph import from_network
+from allyforge.risk.moment import from_network
 
 from .conftest import TINY, shared_file
 

@@ -31,6 +31,9 @@ class RiskReport:
     single_points: pd.DataFrame
     near: float = 0.5
     notes: tuple[str, ...] = field(default=())
+    scenario: str = ""  # the scenario applied ("" = the pack alone)
+    sample: int | None = None  # the scenario sample whose draws were used
+    events_applied: tuple[str, ...] = field(default=())  # scenario events changing what risk read at `at`
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"top_risks": self.top_risks(), **{n: getattr(self, n) for n in TABLES if n != "top_risks"}}
