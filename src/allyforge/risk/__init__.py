@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
 
 from allyforge.network import Network
 from allyforge.risk.graph import RiskInputError, SupplyGraph, node_table
@@ -92,12 +91,7 @@ def analyse(
     tick = progress or (lambda stage, total: (lambda n: None))
     src = exposure.build_sourcing(g)
     ex = exposure.exposure(g, chosen, src)
-    step = tick("paths", len(chosen))
-    ps = []
-    for p in chosen:
-        ps.append(exposure.paths(g, src, p, max_paths=max_paths))
-        step(1)
-    paths = pd.concat(ps, ignore_index=True) if ps else pd.DataFrame(columns=exposure.PATH_COLUMNS)
+    paths = exposure.trace_paths(g, src, chosen, max_paths=max_paths, progress=tick("paths", len(chosen)))
     shares = concentration.production_shares(g)
     h = concentration.hhi(shares)
     parties = sorted(set(g.programs.loc[chosen, "party"]))
