@@ -65,6 +65,7 @@ def test_risk_default_at_is_the_packs_first_period(tiny) -> None:
     assert r.exit_code == 0, r.output
     assert "risk as of 2026-01 " in r.output and "2026-01, the pack's first period" in r.output
     assert "the first period with demand is 2026-03" in r.output  # the no-demand note points to a better --at
+    assert r.output.count("│ ≥ 12 │") == 5  # no demand: every node's TTS is the 12-period horizon, shown as at least it
     assert allyforge.risk(tiny).at == "2026-01"
 
 

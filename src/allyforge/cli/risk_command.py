@@ -43,7 +43,7 @@ def risk_cmd(
     program: list[str] = typer.Option(None, "--program", "-p", help="Only this program (repeatable)."),
     party: str = typer.Option(None, "--party", help="Only this party's programs."),
     ttr: list[str] = typer.Option(None, "--ttr", help="Time to recover in periods: N for every site, or SITE=N (repeatable)."),
-    near: float = typer.Option(0.5, "--near", min=0.0, max=1.0, help="Output drop that makes a near single point of failure."),
+    near: float = typer.Option(0.5, "--near", min=0.0, max=1.0, help="A node cutting a program's maximum output by more than this share is a near single point of failure."),
     out: Path = typer.Option(None, "--out", "-o", help="Write tidy tables and offline HTML charts here."),
     fmt: str = typer.Option("parquet", "--format", help="Table format under --out: parquet or csv."),
     workers: int = typer.Option(None, "--workers", min=1, help="Worker processes for time-to-survive (default: up to 4)."),

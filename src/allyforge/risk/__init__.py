@@ -48,7 +48,7 @@ def risk(
     durations (TTR) at `at`, with the draws of sample `sample`. `programs`/`party` narrow the
     programs (and the demand TTS must meet) to those; `ttr` overrides sites' time-to-recover
     (one number for all, or site -> periods, "*" for all) over the pack and the scenario;
-    `near` is the output drop that makes a near single point.
+    a node cutting a program's maximum output by more than `near` is a near single point.
     """
     if isinstance(scenario, (str, Path)):
         from allyforge.scenario import load_scenario
