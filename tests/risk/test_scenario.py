@@ -110,6 +110,18 @@ def test_drawn_outage_duration_is_the_samples_ttr(tiny) -> None:
         assert performance_impact(m.graph, ["au-mining"], ttr) == pytest.approx(DEMAND * ttr - STOCK / ORE_PER_MISSILE, rel=1e-9)
 
 
+def test_same_scenario_and_sample_same_report(tiny) -> None:
+    """Determinism: the same sample gives identical tables; another sample draws another outage length."""
+    sc = scenario("seed: 5\nevents:\n  - {type: site_outage, site: au-mine, start: 2026-05, duration: {uniform: [2, 9]}}\n")
+    a, b = (allyforge.risk(tiny, scenario=sc, at="2026-03", sample=3) for _ in range(2))
+    for name, df in a.tables().items():
+        assert df.equals(b.tables()[name]), name
+    ttrs = {float(moment(tiny, at="2026-03", scenario=sc, sample=k).graph.sites.loc["au-mine", "ttr"]) for k in range(8)}
+    assert len(ttrs) > 1
+    d = resolve(tiny, sc, samples=8)
+    assert d.subset(np.array([3])).draws[0]["duration"].tolist() == [d.draws[0]["duration"][3]]
+
+
 @pytest.mark.parametrize(
     ("events", "tts"),
     [
