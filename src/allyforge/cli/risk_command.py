@@ -42,7 +42,7 @@ def risk_cmd(
     at: str = typer.Option(None, "--at", help="Date (YYYY-MM-DD) or period whose rates and trade rules apply (default: the pack's first period, or the scenario's start)."),
     program: list[str] = typer.Option(None, "--program", "-p", help="Only this program (repeatable)."),
     party: str = typer.Option(None, "--party", help="Only this party's programs."),
-    ttr: list[str] = typer.Option(None, "--ttr", help="Time to recover in periods: N for every site, or SITE=N (repeatable)."),
+    ttr: list[str] = typer.Option(None, "--ttr", help="Time to recover in periods: N for every site, or SITE=N (repeatable); overrides the pack's sites.ttr and the scenario's outage durations."),
     near: float = typer.Option(0.5, "--near", min=0.0, max=1.0, help="A node cutting a program's maximum output by more than this share is a near single point of failure."),
     out: Path = typer.Option(None, "--out", "-o", help="Write tidy tables and offline HTML charts here."),
     fmt: str = typer.Option("parquet", "--format", help="Table format under --out: parquet or csv."),
