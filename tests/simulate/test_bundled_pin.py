@@ -1,5 +1,5 @@
 """Regression guard (not a truth): the bundled china-export-ban-2026 scenario's P50 summary for a
-fixed seed. Pinned on pack content hash 42f7fcf4647e9648 (us-japan-2026 as of 2026-12-01);
+fixed seed. Pinned on pack content hash d0266e9d6d574259 (us-japan-2026 as of 2026-12-01);
 when the pack or docs/simulation.md change on purpose, regenerate with
 
     .venv/bin/python -c "import allyforge; from allyforge.scenario import load_scenario; \\
@@ -16,11 +16,11 @@ from allyforge.pack import bundled_packs
 from allyforge.scenario import load_scenario
 
 PINNED = {
-    "pac3-mse-us": [1598.026891, 10397.546034], "pac3-mse-jp": [30.569291, 844.530145], "amraam-jp": [91.057164, 653.694775],
-    "amraam-us": [2874.21758, 18643.894262], "sm6-us": [513.135821, 2063.880914], "sm3-iia-jp": [12.149694, 249.988514],
-    "sm3-iia-us": [57.852884, 1106.809593], "tomahawk-v-us": [257.007, 476.913745], "jassm-er-us": [1390.08069, 8966.969074],
-    "jsm-jp": [31.511811, 197.206426], "tomahawk-iv-jp": [200.002, 819.027], "type12-jp": [41.496032, 1596.418387],
-    "sm6-jp": [11.399702, 34.000629], "jassm-er-jp": [40.019637, 199.335819], "tomahawk-v-jp": [174.993, 186.411255],
+    "pac3-mse-us": [1610.735118, 10262.077127], "pac3-mse-jp": [32.031999, 819.155354], "amraam-jp": [91.645108, 647.76918],
+    "amraam-us": [2898.086729, 18382.870762], "sm6-us": [512.860107, 2065.950588], "sm3-iia-jp": [12.334808, 247.691357],
+    "sm3-iia-us": [58.687948, 1095.390551], "tomahawk-v-us": [257.462, 475.134568], "jassm-er-us": [1400.520527, 8861.57731],
+    "jsm-jp": [31.7215, 192.136261], "tomahawk-iv-jp": [200.002, 816.964], "type12-jp": [44.386428, 1540.896591],
+    "sm6-jp": [11.38885, 34.09478], "jassm-er-jp": [40.398178, 196.720796], "tomahawk-v-jp": [174.993, 186.216432],
 }
 
 
