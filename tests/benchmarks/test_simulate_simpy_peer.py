@@ -5,17 +5,13 @@ the benchmark network itself lacks."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allyforge
-from allyforge.scenario import parse_scenario, resolve
+from allyforge.scenario import resolve
 from benchmarks.simulate_simpy_peer import simpy_run
-from tests.simulate.gen import pack_tables, scenario_text
-from tests.simulate.packgen import load
+from tests.simulate.gen import draw_case
 
 RTOL = 1e-9
 
@@ -23,11 +19,7 @@ RTOL = 1e-9
 @settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_peer_equals_engine(data):
-    tables, T = data.draw(pack_tables())
-    text = data.draw(scenario_text(tables, T))
-    with tempfile.TemporaryDirectory() as d:
-        net = load(Path(d) / "gen", tables)
-    sc = parse_scenario(text)
+    net, sc = draw_case(data)
     drv = resolve(net, sc)
     res = allyforge.simulate(net, sc, drivers=drv)
     c = res.compiled
