@@ -4,7 +4,7 @@ Tables: `packages` (one row per work package, as `Schedule.packages`),
 `availabilities` (one per availability: yard, span, due, days late, ready-days
 lost), `ready_days` (`Schedule.ready_days()`) and `utilization` (per yard and month,
 `allyforge.schedule.charts.utilization`). The summary is the schedule's own
-`summary()` (status, objective, bound, gap, solver settings, eligibility rules,
+`summary()` plus its unrounded timings (status, objective, bound, gap, solver settings, eligibility rules,
 weights, explanation), so `load` rebuilds a Schedule whose charts (Gantt, ready
 days) the schedule module draws again.
 """
@@ -29,6 +29,11 @@ def tables(s: Any, summary: Any = None) -> dict[str, pd.DataFrame]:
     return {"packages": s.packages, "availabilities": s.availabilities, "ready_days": s.ready_days(), "utilization": charts.utilization(s)}
 
 
+def summary(s: Any) -> dict[str, Any]:
+    """The schedule's own summary, with its timings unrounded (the summary rounds them for people)."""
+    return {**s.summary(), "timings": {"wall_time": s.wall_time, "deterministic_time": s.deterministic_time}}
+
+
 def settings(s: Any) -> dict[str, Any]:
     return {"year": s.year, "horizon_days": s.horizon_days, "solver": dict(s.settings)}
 
@@ -48,7 +53,7 @@ def load(stored: Any, summary: dict[str, Any]) -> Any:
         "status": summary["status"], "origin": dt.date.fromisoformat(summary["origin"]), "horizon_days": summary["horizon_days"], "year": summary["year"],
         "packages": stored["packages"], "availabilities": stored["availabilities"], "objective": summary.get("objective"), "bound": summary.get("bound"),
         "gap": summary.get("gap"), "settings": summary.get("solver_settings") or {}, "rules": summary.get("eligibility_rules") or {},
-        "weights": summary.get("weights") or {}, "wall_time": summary.get("wall_time_s") or 0.0, "deterministic_time": summary.get("deterministic_time") or 0.0,
+        "weights": summary.get("weights") or {}, **(summary.get("timings") or {"wall_time": summary.get("wall_time_s") or 0.0, "deterministic_time": summary.get("deterministic_time") or 0.0}),
         "explanation": tuple(summary.get("explanation") or ()),
     }
     names = {f.name for f in fields(Schedule)}
@@ -56,4 +61,4 @@ def load(stored: Any, summary: dict[str, Any]) -> Any:
     return Schedule(**values, **extra)
 
 
-ADAPTER = Adapter(engine="schedule", matches=is_schedule, tables=tables, settings=settings, seed=seed, load=load, needs=("packages", "availabilities"))
+ADAPTER = Adapter(engine="schedule", matches=is_schedule, tables=tables, summary=summary, settings=settings, seed=seed, load=load, needs=("packages", "availabilities"))
