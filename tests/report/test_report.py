@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 import allyforge
 from allyforge.report import render_report, write_report
@@ -81,11 +83,60 @@ def test_few_samples_warn(tmp_path):
     assert "Only 5 samples" in html
 
 
-def test_unknown_engine_gets_generic_sections(tmp_path):
+@pytest.mark.parametrize("engine", ["whatif", "risk"])  # an engine no builder knows; a risk run stored without the RiskReport's tables
+def test_unknown_engine_gets_generic_sections(tmp_path, engine):
     st = open_store(tmp_path / "store")
-    rid = record_run({"exposure": pd.DataFrame({"program": ["a", "b"], "days": [3.0, 9.0]})}, engine="risk", store=st)
+    rid = record_run({"exposure": pd.DataFrame({"program": ["a", "b"], "days": [3.0, 9.0]})}, engine=engine, store=st)
     html = render_report(st, rid)
     assert "Result table: exposure" in html and 'id="chart-exposure"' in html
+
+
+RISK_CHARTS = ("exposure-heatmap", "material-sankey", "tts-vs-ttr")
+
+
+@pytest.fixture
+def risk_run(tmp_path):
+    st = open_store(tmp_path / "store")
+    net = allyforge.load_pack(TINY)
+    rep = allyforge.risk(net, at="2026-03-15", ttr=4.0)
+    return st, record_run(rep, network=net, settings={"at": "2026-03-15"}, store=st), rep
+
+
+def test_risk_report_top_risks_first_then_the_risk_modules_charts(risk_run):
+    st, rid, rep = risk_run
+    html = render_report(st, rid)
+    order = [html.index(f'<section id="{s}">') for s in ("answer", "exposure", "survival", "single-points", "concentration", "scenario", "sources", "provenance")]
+    assert order == sorted(order)
+    answer = html[html.index('<section id="answer">'):html.index('<section id="exposure">')]
+    assert "<h2>Top risks</h2>" in answer and "As of 2026-03 on pack tiny" in answer
+    sp = rep.single_points
+    n_sp = sp.loc[sp["single_point"], "node"].nunique()
+    assert f"{n_sp} single points of failure" in answer and "cn-ban-jp" in answer  # the rule in force that day
+    first = rep.top_risks().iloc[0]
+    assert str(escape(first["detail"])) in answer and first["kind"] in answer
+    # the charts are the risk module's own figures, drawn from the stored tables
+    figs = rep.figures()
+    for div, name in zip(RISK_CHARTS, ("exposure_heatmap", "material_sankey", "tts_vs_ttr")):
+        assert f'id="chart-{div}"' in html
+        assert json.dumps(figs[name].layout.title.text)[1:-1] in html  # as the figure's JSON spells it
+    assert not re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', html)
+    assert len(html) > 3_000_000  # Plotly's library is inside the file
+
+
+@pytest.mark.slow
+def test_risk_report_opens_offline_with_its_charts_drawn(risk_run, tmp_path):
+    st, rid, rep = risk_run
+    path = write_report(st, rid, tmp_path / "risk.html")
+    with chromium(tmp_path / "profile", offline=True) as ctx:
+        page = ctx.new_page()
+        page.goto(path.as_uri())
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
+        heat = page.inner_text("#chart-exposure-heatmap")
+        for name, party in zip(rep.programs["name"], rep.programs["party"]):
+            assert f"{name} ({party})" in heat
+        assert page.locator("#chart-material-sankey .sankey-node").count() == len(set(rep.exposure["country"])) + rep.exposure["material"].nunique() + len(rep.programs)
+        assert page.locator("#chart-tts-vs-ttr .scatterlayer .trace").count() >= 1
+    assert ctx.blocked == []
 
 
 @pytest.mark.slow

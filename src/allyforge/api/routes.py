@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -219,6 +220,12 @@ def tables(request: Request, run_id: str) -> dict:
     return {t: st.columns(run.id, t) for t in run.tables}
 
 
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts, numbers exact (shortest round-trip repr, not pandas' 10 digits); NaN is null."""
+    out = df.astype(object).where(df.notna(), None)
+    return jsonable_encoder(out.to_dict(orient="records"))
+
+
 def _where(where: list[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for w in where:
@@ -240,7 +247,7 @@ def results(request: Request, run_id: str, table: str, where: list[str] = Query(
         df, total = st.query(run.id, table, _where(where), limit=limit, offset=offset)
     except StoreError as e:
         raise HTTPException(404 if "no table" in str(e) else 422, str(e)) from None
-    rows = json.loads(df.to_json(orient="records", date_format="iso"))
+    rows = records(df)
     return {"run": run.id, "table": table, "total": total, "limit": limit, "offset": offset, "rows": rows, "next": offset + limit if offset + limit < total else None}
 
 
