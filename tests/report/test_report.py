@@ -152,3 +152,21 @@ def test_report_opens_offline_with_charts_drawn(stored, tmp_path):
         assert page.locator("#chart-shortfall .scatterlayer .trace").count() >= 2
         assert page.evaluate("typeof Plotly") == "object"
     assert ctx.blocked == []  # nothing even tried to leave the file
+
+
+def test_schedule_report_answer_first_with_the_schedulers_gantt(tmp_path):
+    from allyforge.report.sections import answer_table
+    from allyforge.schedule import SolverSettings, charts, schedule
+
+    net = allyforge.load_pack(TINY.parent / "maintenance")
+    s = schedule(net, settings=SolverSettings(num_workers=1, time_limit=10))
+    st = open_store(tmp_path / "store")
+    rid = record_run(s, network=net, store=st)
+    html = render_report(st, rid)
+    order = [html.index(f'<section id="{sec}">') for sec in ("answer", "ready-days", "packages", "provenance")]
+    assert order == sorted(order)
+    days_late = int(s.availabilities["days_late"].sum())
+    assert f"optimal schedule of {len(s.availabilities)} availabilities released in {s.year}: {days_late} days late in all" in html
+    assert 'id="chart-gantt"' in html and json.dumps(charts.gantt(s).layout.title.text)[1:-1] in html
+    title, table = answer_table(st, st.run(rid))
+    assert title == "Maintenance schedule" and table["availability"].tolist() == s.availabilities["availability"].tolist()

@@ -67,9 +67,14 @@ def load(stored: Any, summary: dict[str, Any]) -> Any:
 
     flows = {t[len("plan_"):]: stored[t] for t in stored if t.startswith("plan_") and t != "plan_summary"}
     inv = summary.get("invest_scenario")
+    cpa = summary.get("cost_per_unit_avoided")  # the store keeps NaN (nothing avoided at a cost) as null
+    if isinstance(cpa, dict):
+        cpa = {k: float("nan") if v is None else v for k, v in cpa.items()}
+    elif cpa is None and "portfolio" in stored:
+        cpa = float("nan")
     return Plan(
         objective=summary["objective"], status=summary["status"], solver=summary.get("solver") or {}, flows=flows, summary=stored["plan_summary"],
-        **{n: stored.get(n) for n in PORTFOLIO_TABLES}, cost_per_unit_avoided=summary.get("cost_per_unit_avoided"),
+        **{n: stored.get(n) for n in PORTFOLIO_TABLES}, cost_per_unit_avoided=cpa,
         invest_scenario=Scenario.model_validate(inv) if inv else None, extra=dict(summary.get("extra") or {}),
     )
 
