@@ -66,7 +66,7 @@ def _context() -> mp.context.BaseContext:
     """
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["allyforge.api.jobs", "allyforge.pack", "allyforge.scenario", "pandas", "pyarrow.parquet"])
+        ctx.set_forkserver_preload(["allyforge.api.jobs", "allyforge.pack", "allyforge.scenario", "allyforge.risk", "pandas", "pyarrow.parquet"])
         return ctx
     return mp.get_context("spawn")
 
