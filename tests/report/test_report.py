@@ -170,3 +170,23 @@ def test_schedule_report_answer_first_with_the_schedulers_gantt(tmp_path):
     assert 'id="chart-gantt"' in html and json.dumps(charts.gantt(s).layout.title.text)[1:-1] in html
     title, table = answer_table(st, st.run(rid))
     assert title == "Maintenance schedule" and table["availability"].tolist() == s.availabilities["availability"].tolist()
+
+
+@pytest.mark.slow
+def test_optimize_report_what_to_buy_first_with_the_optimizers_pareto_chart(tmp_path):
+    from allyforge.optimize import pareto_figure
+    from allyforge.report.sections import answer_table
+
+    net = allyforge.load_pack(TINY)
+    sc = allyforge.load_scenario(TINY / "scenarios" / "baseline.yaml")
+    plan = allyforge.optimize(net, sc, samples=3, eval_samples=10, pareto=(0.0, 1.0), time_limit=60)
+    st = open_store(tmp_path / "store")
+    rid = record_run(plan, network=net, scenario=sc, store=st)
+    html = render_report(st, rid)
+    order = [html.index(f'<section id="{sec}">') for sec in ("answer", "plan", "scenario", "provenance")]
+    assert order == sorted(order) and "<h2>What to buy</h2>" in html and "<h2>The best plan</h2>" in html
+    for r in plan.portfolio.itertuples():
+        assert f"<strong>{r.candidate}</strong> ({r.kind} of {r.target}), bought FY{r.fiscal_year} by {r.party}: {r.cost:,.0f} {r.currency}" in html
+    assert 'id="chart-pareto"' in html and json.dumps(pareto_figure(plan).layout.title.text)[1:-1] in html
+    title, table = answer_table(st, st.run(rid))
+    assert title == "Portfolio: what to buy" and table["candidate"].tolist() == plan.portfolio["candidate"].tolist()
