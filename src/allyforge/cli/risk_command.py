@@ -48,8 +48,9 @@ def risk_cmd(
     fmt: str = typer.Option("parquet", "--format", help="Table format under --out: parquet or csv."),
     workers: int = typer.Option(None, "--workers", min=1, help="Worker processes for time-to-survive (default: up to 4)."),
     top: int = typer.Option(8, "--top", min=1, help="Rows of each kind of top risk to print."),
+    store: Path = typer.Option(None, "--store", envvar="ALLYFORGE_STORE", help="Store folder the run is kept in (default: the user's data folder)."),
 ) -> None:
-    """Exposure tracing, concentration, time-to-survive/recover and single points of failure (under --scenario when given)."""
+    """Exposure tracing, concentration, time-to-survive/recover and single points of failure (under --scenario when given); the run is stored and its id printed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from allyforge.cli.pack_commands import _load
@@ -83,6 +84,12 @@ def risk_cmd(
             fail(str(e))
         except SolveError as e:
             fail(f"solver failure: {e}", EXIT_FAILURE)
+
+    from allyforge.cli.store_commands import store_result
+
+    request = {"at": at, "sample": sample if sc is not None else None, "programs": program or None, "party": party, "ttr": ttr_v, "near": near}
+    label = f"risk as of {rep.at}" + (f" under {sc.name}" if sc is not None else "")
+    run_id = store_result(rep, net, sc, None, store, request, engine="risk", label=label)
 
     rules = ", ".join(rep.rules_applied) or "none"
     under = f" under scenario {rep.scenario} (sample {rep.sample}; events in force: {', '.join(rep.events_applied) or 'none'})" if sc is not None else ""
@@ -128,3 +135,4 @@ def risk_cmd(
     if out is not None:
         files = rep.write(out, fmt=fmt)
         console.print(f"wrote {len(files)} files to {out} (tables as {fmt}, charts as offline HTML)", highlight=False)
+    console.print(f"run id: {run_id} (allyforge runs show {run_id}; allyforge report {run_id})", highlight=False)
