@@ -105,6 +105,22 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
             for l in act:
                 share[l] = _num(lshare[l], 0.0)
 
+    def lshare_at(n: tuple, when) -> dict:
+        # the plan orders around the trade rules in force (S4.4): weight by each lane's open share
+        act = [l for l in lanes_in[n] if lactive[l]] if not makers[n] else []
+        o = {l: float(drv.base_lane_open[lpos[l], when(l)]) for l in act}
+        if all(v >= 1.0 for v in o.values()):
+            return {l: share[l] for l in act}
+        if all(isinstance(lshare[l], float) and math.isnan(lshare[l]) for l in act):
+            live = [l for l in act if o[l] > 0]
+            if not live:
+                return {l: share[l] for l in act}
+            best = min(lprio[l] for l in live)
+            tot = sum(o[l] for l in live if lprio[l] == best)
+            return {l: (o[l] / tot if l in live and lprio[l] == best else 0.0) for l in act}
+        tot = sum(share[l] * o[l] for l in act)
+        return {l: share[l] * o[l] * sum(share[x] for x in act) / tot for l in act} if tot > 0 else {l: share[l] for l in act}
+
     def mshare(p: str, n: tuple, t: int) -> float:
         tot = sum(cap[t][q] for q in makers[n])
         return cap[t][p] / tot if tot > 0 else 1.0 / len(makers[n])
@@ -175,11 +191,11 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
                         ask[max(0, t - cycle[p])] += G[n][t] * mshare(p, n, t) / (q * yld[p])
                     plan_runs[p] = [max(a, b) for a, b in zip(plan_runs[p], ask)]
             else:
-                for l in lanes_in[n]:
-                    if share[l] > 0:
-                        for t in range(T):
+                for t in range(T):
+                    for l, sh in lshare_at(n, lambda x, t=t: max(0, t - lead[x])).items():
+                        if sh > 0:
                             s_ = max(0, t - lead[l])
-                            v = G[n][t] * share[l]
+                            v = G[n][t] * sh
                             plan_ship[l][s_] += v
                             G[lo[l]][s_] += v
         for p in makers[n]:
@@ -193,6 +209,8 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
     wip = {p: 0.0 for p in P}
     lane_bl = {l: 0.0 for l in Ls}
     proc_bl = {p: 0.0 for p in P}
+    lane_ord = {l: 0.0 for l in Ls}
+    proc_ord = {p: 0.0 for p in P}
     dem_bl = [0.0] * len(streams)
     rec: dict[str, dict] = {k: {} for k in ("on_hand", "shipped", "runs", "delivered", "backlog", "lost")}
 
@@ -227,7 +245,7 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
             for k, s in enumerate(streams):
                 owed[(s["site"], s["item"])] += due[k]
             X = defaultdict(float)
-            carried, base, unplaced = {}, {}, {}
+            carried, base, unplaced, passed, p_passed = {}, {}, {}, {}, {}
             want, req = {}, {}
             seen_out: dict = defaultdict(int)
             for n in order:
@@ -238,9 +256,10 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
                 ins = lanes_in[n]
                 if ins:
                     cut = {}
+                    now = lshare_at(n, lambda x: t)
                     for l in ins:
                         base[l] = lane_bl[l] + plan_ship[l][t]
-                        r_ = base[l] + share[l] * X[n]
+                        r_ = base[l] + now.get(l, 0.0) * X[n]
                         carried[l] = min(lopen[t][l] * r_, lcap[t][l])
                         cut[l] = r_ - carried[l]
                     pool0 = pool = sum(cut.values())
@@ -251,18 +270,20 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
                             pool -= take
                     for l in ins:
                         unplaced[l] = cut[l] * (pool / pool0) if pool0 > 0 else 0.0
-                        X[lo[l]] += max(0.0, carried[l] - base[l])
+                        passed[l] = max(0.0, carried[l] - lane_ord[l] - plan_ship[l][t])
+                        X[lo[l]] += passed[l]
                         owed[lo[l]] += carried[l]
                 for p in makers[n]:
                     seen_out[p] += 1
                     if seen_out[p] < len(outputs[p]):
                         continue
-                    xr = max([X[m] * mshare(p, m, t) / (q * yld[p]) for m, q in outputs[p] if m not in level] + [0.0])
+                    xr = max([X[m] * mshare(p, m, t) / (q * yld[p]) for m, q in outputs[p]] + [0.0])
                     b = proc_bl[p] + plan_runs[p][t]
                     req[p] = b + xr
                     want[p] = min(req[p], cap[t][p])
+                    p_passed[p] = max(0.0, want[p] - proc_ord[p] - plan_runs[p][t])
                     for a, q in inputs[p]:
-                        X[a] += max(0.0, want[p] - b) * q
+                        X[a] += p_passed[p] * q
                         owed[a] += want[p] * q
             for p in P:
                 if p not in want:
@@ -332,8 +353,12 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
                 lost[k] = 0.0 if s["backorder"] else unmet
             for l in Ls:
                 lane_bl[l] = unplaced.get(l, 0.0) + max(carried.get(l, 0.0) - shipped[l], 0.0)
+                asked = lane_ord[l] + plan_ship[l][t] + passed.get(l, 0.0)
+                lane_ord[l] = min(lane_bl[l], max(0.0, asked - shipped[l]))
             for p in P:
                 proc_bl[p] = req[p] - runs[p]
+                asked = proc_ord[p] + plan_runs[p][t] + p_passed.get(p, 0.0)
+                proc_ord[p] = min(proc_bl[p], max(0.0, asked - runs[p]))
             for n in nodes:
                 rec["on_hand"][(n, t)] = stock[n].level
             for l in Ls:

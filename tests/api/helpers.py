@@ -24,7 +24,7 @@ events:
     start: 2026-02
     duration: {uniform: [2, 4]}
 """
-ENGINES = {"simulate": "tests.api.synthetic_engine:simulate", "slow": "tests.api.synthetic_engine:slow", "crash": "tests.api.synthetic_engine:crash", "real": "allyforge:simulate"}
+ENGINES = {"simulate": "tests.api.synthetic_engine:simulate", "slow": "tests.api.synthetic_engine:slow", "crash": "tests.api.synthetic_engine:crash", "real": "allyforge:simulate", "risk": "allyforge.api.risk_runs:run"}
 
 
 def pack_zip(folder: Path = TINY, edit: dict[str, str] | None = None) -> bytes:

@@ -2,7 +2,9 @@
 
 `simulate` returns per-sample, per-period deliveries for each program's dated demand,
 delivered = required x U(0.5, 1) from the scenario's seed; `slow` reports progress for
-a long while so tests can watch and cancel it; `crash` fails.
+a long while so tests can watch and cancel it; `crash` fails; `slow_risk` computes the
+real risk report, then holds it (reporting progress) for a long while before returning it,
+so a test can kill a risk job whose result exists but is not yet stored.
 """
 
 from __future__ import annotations
@@ -39,3 +41,14 @@ def slow(network, scenario, progress=None):
 
 def crash(network, scenario, progress=None):
     raise RuntimeError("synthetic engine failure")
+
+
+def slow_risk(network, scenario=None, progress=None, **options):
+    from allyforge.api.risk_runs import run
+
+    rep = run(network, scenario, **options)
+    for k in range(600):
+        time.sleep(0.1)
+        if progress:
+            progress(0.5 + k / 1200, "holding the risk report")
+    return rep

@@ -120,3 +120,42 @@ def test_allyforge_run_stores_its_result_and_prints_the_run_id(tmp_path, tiny_pa
     assert d["sample"].nunique() == 4 and set(d["program"]) == {"missile-us", "missile-jp"}
     r = runner.invoke(app, ["run", "baseline", "--pack", str(tiny_path), "--samples", "2", "--format", "json", "--no-sensitivity", "--store", str(store)])
     assert r.exit_code == 0 and open_store(store).run(json.loads(r.output)["run_id"]).status == "done"
+
+
+def test_allyforge_risk_stores_its_run_prints_the_id_and_every_store_verb_reads_it(tmp_path, tiny_path, monkeypatch):
+    monkeypatch.setenv("ALLYFORGE_STORE", str(tmp_path / "env-store"))
+    r = runner.invoke(app, ["risk", str(tiny_path), "--at", "2026-03-15", "--ttr", "4", "--ttr", "cn-mine=2"])
+    assert r.exit_code == 0, r.output
+    run_id = re.search(r"run id: (\S+)", r.output).group(1)
+    st = open_store(tmp_path / "env-store")  # ALLYFORGE_STORE is where it went
+    run = st.run(run_id)
+    assert (run.engine, run.status, run.pack_name, run.label) == ("risk", "done", "tiny", "risk as of 2026-03")
+    assert run.settings["at"] == "2026-03-15" and run.settings["ttr"] == {"*": 4.0, "cn-mine": 2.0} and run.settings["period"] == "2026-03"
+    tts = st.table(run_id, "tts").set_index("node")
+    assert tts.loc["cn-mine", "ttr"] == 2 and tts.loc["au-mine", "ttr"] == 4
+
+    r = runner.invoke(app, ["runs", "show", run_id])
+    assert r.exit_code == 0 and "Top risks" in r.output and "single point of failure" in r.output
+    r = runner.invoke(app, ["runs", "export", run_id, "--out", str(tmp_path / "x"), "--format", "csv"])
+    assert r.exit_code == 0
+    assert pd.read_csv(tmp_path / "x" / "tts.csv").set_index("node").loc["cn-mine", "ttr"] == 2
+    assert {"top_risks.csv", "exposure.csv", "single_points.csv", "programs.csv", "run.json"} <= {p.name for p in (tmp_path / "x").iterdir()}
+    r = runner.invoke(app, ["report", run_id, "--out", str(tmp_path / "risk.html")])
+    html = (tmp_path / "risk.html").read_text()
+    assert r.exit_code == 0 and all(f'id="chart-{c}"' in html for c in ("exposure-heatmap", "tts-vs-ttr", "material-sankey"))
+    assert runner.invoke(app, ["runs", "delete", run_id]).exit_code == 0
+    assert runner.invoke(app, ["runs", "show", run_id]).exit_code == 2
+
+
+def test_allyforge_risk_store_option_and_a_scenario_run(tmp_path, tiny_path):
+    r = runner.invoke(app, ["risk", str(tiny_path), "--scenario", str(tiny_path / "scenarios" / "baseline.yaml"), "--sample", "3", "--store", str(tmp_path / "s")])
+    assert r.exit_code == 0, r.output
+    run = open_store(tmp_path / "s").run(re.search(r"run id: (\S+)", r.output).group(1))
+    assert (run.scenario_name, run.seed, run.settings["sample"], run.label) == ("baseline", 7, 3, "risk as of 2026-01 under baseline")
+    assert open_store(tmp_path / "s").scenario(run.scenario_hash)["name"] == "baseline"
+
+
+def test_allyforge_risk_bad_input_stores_nothing(tmp_path, tiny_path):
+    r = runner.invoke(app, ["risk", str(tiny_path), "--at", "2031-01", "--store", str(tmp_path / "s")])
+    assert r.exit_code == 2 and "outside" in r.output
+    assert open_store(tmp_path / "s").runs() == []

@@ -1,5 +1,5 @@
 """Regression guard (not a truth): the bundled china-export-ban-2026 scenario's P50 summary for a
-fixed seed. Pinned on pack content hash a6d80791f2c1bf89 (us-japan-2026 as of 2026-11-22);
+fixed seed. Pinned on pack content hash d0266e9d6d574259 (us-japan-2026 as of 2026-12-01);
 when the pack or docs/simulation.md change on purpose, regenerate with
 
     .venv/bin/python -c "import allyforge; from allyforge.scenario import load_scenario; \\
@@ -16,11 +16,11 @@ from allyforge.pack import bundled_packs
 from allyforge.scenario import load_scenario
 
 PINNED = {
-    "pac3-mse-us": [86.785297, 30661.430405], "pac3-mse-jp": [9.257794, 1252.055149], "amraam-jp": [6.564626, 1831.080679],
-    "amraam-us": [153.308647, 57090.554799], "sm6-us": [23.911425, 7718.922361], "sm3-iia-jp": [6.025485, 304.890467],
-    "sm3-iia-us": [24.653607, 1379.400304], "tomahawk-v-us": [257.007, 476.913745], "jassm-er-us": [78.309554, 27085.306484],
-    "jsm-jp": [2.60062, 605.066361], "tomahawk-iv-jp": [200.002, 819.027], "type12-jp": [4.01247, 2396.733908],
-    "sm6-jp": [0.069566, 148.342378], "jassm-er-jp": [0.0, 624.9], "tomahawk-v-jp": [174.993, 186.411255],
+    "pac3-mse-us": [1610.735118, 10262.077127], "pac3-mse-jp": [32.031999, 819.155354], "amraam-jp": [91.645108, 647.76918],
+    "amraam-us": [2898.086729, 18382.870762], "sm6-us": [512.860107, 2065.950588], "sm3-iia-jp": [12.334808, 247.691357],
+    "sm3-iia-us": [58.687948, 1095.390551], "tomahawk-v-us": [257.462, 475.134568], "jassm-er-us": [1400.520527, 8861.57731],
+    "jsm-jp": [31.7215, 192.136261], "tomahawk-iv-jp": [200.002, 816.964], "type12-jp": [44.386428, 1540.896591],
+    "sm6-jp": [11.38885, 34.09478], "jassm-er-jp": [40.398178, 196.720796], "tomahawk-v-jp": [174.993, 186.216432],
 }
 
 

@@ -4,6 +4,8 @@ usage: writer.py STORE MODE [ARGS]
   large MARKER   store a large run in chunks; touch MARKER after the first chunks, then keep writing
   publish MARKER store a run, but stop forever between publishing its files and marking it done
   many BARRIER N ID  wait for BARRIER to exist, then record N small runs labelled ID-k
+  risk MARKER    compute a real risk report of the tiny pack and store it, but stop forever after
+                 writing its first three tables (touch MARKER then)
 """
 
 from __future__ import annotations
@@ -54,8 +56,37 @@ def main() -> None:
             time.sleep(0.005)
         for k in range(n):
             record_run({"deliveries": pd.DataFrame({"writer": [ident] * 100, "k": [k] * 100, "v": np.arange(100.0)})}, engine="simulate", label=f"{ident}-{k}", store=st)
+    elif mode == "risk":
+        import allyforge
+
+        marker = Path(sys.argv[3])
+        net = allyforge.load_pack(Path(__file__).resolve().parents[1] / "fixtures" / "tiny")
+        rep = allyforge.risk(net, at="2026-03")
+        real, written = st._write_table, []
+
+        def stall(path, source):
+            real(path, source)
+            written.append(path.stem)
+            if len(written) == 3:
+                marker.touch()
+                time.sleep(3600)
+
+        st._write_table = stall
+        st.create_run = _announce(st.create_run)
+        record_run(rep, network=net, store=st)
     else:
         raise SystemExit(f"unknown mode {mode}")
+
+
+def _announce(create):
+    """Print the run id as soon as the run exists, so the test knows which run to look for."""
+
+    def wrapped(*a, **k):
+        run_id = create(*a, **k)
+        print(run_id, flush=True)
+        return run_id
+
+    return wrapped
 
 
 if __name__ == "__main__":

@@ -118,3 +118,29 @@ def test_export_ban_on_the_tiny_pack(tmp_path):
               "ban_items": "ore", "ban_start": "2026-02", "ban_duration_lo": "3", "ban_duration_hi": "6"},
         screenshot=Path(os.environ["ALLYFORGE_SCREENSHOT_TINY"]) if os.environ.get("ALLYFORGE_SCREENSHOT_TINY") else None,
     )
+
+
+@pytest.mark.slow
+def test_risk_page_draws_the_stored_risk_run(tmp_path):
+    """From the runs list to the Risk page of a stored tiny-pack risk run: the three risk charts drawn, programs named."""
+    from allyforge.store import record_run
+
+    st = open_store(tmp_path / "store")
+    net = allyforge.load_pack(TINY)
+    rep = allyforge.risk(net, at="2026-03", ttr=4.0)
+    record_run(rep, network=net, store=st)
+    app = create_app(st, Settings(token=TOKEN))
+    with serve(app) as base, chromium(tmp_path / "profile") as ctx:
+        page = ctx.new_page()
+        external: list[str] = []
+        page.on("request", lambda req: external.append(req.url) if not req.url.startswith(base) else None)
+        page.goto(f"{base}/runs")
+        page.click("#risk-link >> text=Risk")
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
+        assert page.url == f"{base}/risk"
+        heat = page.inner_text("#chart-exposure-heatmap")
+        for name, party in zip(rep.programs["name"], rep.programs["party"]):
+            assert f"{name} ({party})" in heat
+        assert page.locator("#chart-tts-vs-ttr .scatterlayer .trace").count() >= 1
+        assert page.locator("#chart-material-sankey .sankey-node").count() > 0
+        assert external == [], external

@@ -126,3 +126,37 @@ def test_assets_are_local_and_pages_make_no_external_requests(client):
         html = client.get(url).text
         external = re.findall(r'(?:src|href)="(https?:)?//', html)
         assert not external, (url, external)
+
+
+def test_risk_page_shows_the_newest_stored_risk_run_with_its_charts(client, app):
+    import allyforge
+    from allyforge.store import record_run
+    from tests.api.helpers import TINY
+
+    net = allyforge.load_pack(TINY)
+    older = record_run(allyforge.risk(net, at="2026-01"), network=net, label="risk as of 2026-01", store=app.state.store)
+    rep = allyforge.risk(net, at="2026-03", ttr=4.0)
+    newest = record_run(rep, network=net, label="risk as of 2026-03", store=app.state.store)
+    page = client.get("/risk").text
+    assert f'href="/runs/{newest}" id="latest-risk-run"' in page and f'href="/runs/{older}"' in page
+    for div in ("chart-exposure-heatmap", "chart-material-sankey", "chart-tts-vs-ttr"):
+        assert f'id="{div}"' in page
+    assert "As of 2026-03 on pack tiny" in page and "<h2>Single points of failure</h2>" in page
+    assert rep.tts.sort_values(["flagged", "rei", "tts"], ascending=[False, False, True])["node"].iloc[0] in page
+    runs = client.get("/runs").text
+    assert 'id="risk-link"' in runs and f'href="/runs/{newest}"' in runs and 'href="/risk"' in runs
+    run_page = client.get(f"/runs/{newest}").text
+    assert "<h2>Top risks</h2>" in run_page and 'id="chart-tts-vs-ttr"' in run_page and 'id="compare-with"' not in run_page
+
+
+def test_risk_form_starts_a_risk_run(browser):
+    c, csrf = browser
+    assert 'action="/risk"' in c.get("/risk").text
+    r = c.post("/risk", data={"csrf": csrf, "pack": "tiny", "at": "2026-03-15", "sample": "0"}, follow_redirects=False)
+    assert r.status_code == 303
+    run = wait(c, r.headers["location"].rsplit("/", 1)[1])
+    assert run["status"] == "done" and run["engine"] == "risk" and run["who"] == "web" and run["settings"]["at"] == "2026-03-15"
+    assert f'href="/runs/{run["id"]}" id="latest-risk-run"' in c.get("/risk").text
+    bad = c.post("/risk", data={"csrf": csrf, "pack": "tiny", "at": "2031-01"})
+    assert bad.status_code == 422 and "field risk.at" in bad.text and "outside" in bad.text
+    assert c.post("/risk", data={"pack": "tiny"}).status_code == 403  # no CSRF token

@@ -33,13 +33,15 @@ def work(spec: dict[str, Any]) -> None:
         from allyforge.scenario import parse_scenario
 
         net = load_pack(spec["pack"])
-        st.progress(run_id, 0.08, "reading the scenario")
-        scn = parse_scenario(spec["scenario_text"], spec.get("scenario_label", "scenario"))
-        scn = scn.with_overrides(samples=spec.get("samples"), seed=spec.get("seed"))
+        scn = None
+        if spec.get("scenario_text") is not None:  # a risk run may read the pack alone
+            st.progress(run_id, 0.08, "reading the scenario")
+            scn = parse_scenario(spec["scenario_text"], spec.get("scenario_label", "scenario"))
+            scn = scn.with_overrides(samples=spec.get("samples"), seed=spec.get("seed"))
         engine = resolve(spec["engine_path"])
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = dict(spec.get("options") or {})
         if "progress" in inspect.signature(engine).parameters:
-            kwargs["progress"] = lambda *a: st.progress(run_id, 0.1 + 0.8 * _fraction(*a), "running")
+            kwargs["progress"] = lambda *a: st.progress(run_id, 0.1 + 0.8 * _fraction(*a), _message(*a))
         st.progress(run_id, 0.1, f"running {spec['engine']}")
         result = engine(net, scn, **kwargs)
         summary = None
@@ -64,13 +66,18 @@ def _context() -> mp.context.BaseContext:
     """
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["allyforge.api.jobs", "allyforge.pack", "allyforge.scenario", "pandas", "pyarrow.parquet"])
+        ctx.set_forkserver_preload(["allyforge.api.jobs", "allyforge.pack", "allyforge.scenario", "allyforge.risk", "pandas", "pyarrow.parquet"])
         return ctx
     return mp.get_context("spawn")
 
 
+def _message(*a: Any) -> str:
+    """An engine reporting (fraction, message) names its stage; others are just running."""
+    return next((x for x in a if isinstance(x, str)), "running")
+
+
 def _fraction(*a: Any) -> float:
-    """Engines report progress as a fraction, or as (done, total)."""
+    """Engines report progress as a fraction, or as (done, total), or as (fraction, message)."""
     if len(a) >= 2 and isinstance(a[1], (int, float)) and a[1]:
         return min(1.0, float(a[0]) / float(a[1]))
     return min(1.0, float(a[0]))

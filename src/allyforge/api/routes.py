@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +18,7 @@ from allyforge import __version__
 from allyforge.api import packs as packs_mod
 from allyforge.api import scenarios as scen_mod
 from allyforge.api.limits import check_run_size
+from allyforge.api.risk_runs import RiskOptions
 from allyforge.store import Store, StoreError, UnknownRun
 
 router = APIRouter(prefix="/api")
@@ -39,11 +41,12 @@ class RunIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scenario: str | None = Field(None, description="A stored scenario (hash or name) or a bundled scenario's name")
     yaml: str | None = Field(None, description="Or the scenario's YAML text")
-    pack: str | None = Field(None, description="Overrides the scenario's pack")
+    pack: str | None = Field(None, description="Overrides the scenario's pack (a risk run without a scenario needs it)")
     samples: int | None = Field(None, ge=1)
     seed: int | None = Field(None, ge=0)
-    engine: str = "simulate"
+    engine: str = Field("simulate", description="simulate, or risk (a scenario is then optional and `risk` holds its options)")
     sensitivity: bool = Field(False, description="Also compute the one-at-a-time sensitivity (reruns the engine twice per ranged assumption: slow)")
+    risk: RiskOptions | None = Field(None, description="Options of a risk run (engine risk), as `allyforge risk` takes them")
 
 
 def run_json(run) -> dict[str, Any]:
@@ -104,42 +107,73 @@ def create_scenario(request: Request, body: ScenarioIn, who: str = Depends(write
     return {"hash": h, "name": scn.name, "pack": scn.pack}
 
 
+def _check_engine_fields(body: RunIn) -> None:
+    """The request's fields fit its engine: a risk run reads one moment, a simulation a scenario's samples."""
+    if body.engine == "risk":
+        if body.samples is not None or body.sensitivity:
+            raise HTTPException(422, "`samples` and `sensitivity` belong to simulate runs; a risk run reads one sample (`risk.sample`)")
+        if body.scenario and body.yaml:
+            raise HTTPException(422, "give at most one of `scenario` (a stored or bundled scenario) or `yaml` (its text)")
+        if not (body.scenario or body.yaml or body.pack):
+            raise HTTPException(422, "a risk run needs `pack` (or a scenario that names its pack)")
+        return
+    if body.risk is not None:
+        raise HTTPException(422, "`risk` options belong to risk runs (engine: risk)")
+    if bool(body.scenario) == bool(body.yaml):
+        raise HTTPException(422, "give exactly one of `scenario` (a stored or bundled scenario) or `yaml` (its text)")
+
+
 def start_run(request: Request, body: RunIn, who: str) -> dict:
-    """Shared by the API and the dashboard's form: validate, check limits, then start a worker."""
+    """Shared by the API and the dashboard's forms: validate, check limits, then start a worker."""
+    from allyforge.api import risk_runs
+
     app = request.app
     st = store_of(request)
     engines = app.state.settings.engines
     if body.engine not in engines:
         raise HTTPException(422, f"unknown engine {body.engine!r}; this server runs: {', '.join(sorted(engines))}")
-    if bool(body.scenario) == bool(body.yaml):
-        raise HTTPException(422, "give exactly one of `scenario` (a stored or bundled scenario) or `yaml` (its text)")
+    _check_engine_fields(body)
     given_pack = packs_mod.resolve(st, body.pack) if body.pack else None
-    text, label = (body.yaml, "scenario") if body.yaml else scen_mod.text_of(st, body.scenario, given_pack)
-    scn = scen_mod.parse(text, label)
-    pack_name = body.pack or scn.pack
+    text = label = scn = None
+    if body.scenario or body.yaml:
+        text, label = (body.yaml, "scenario") if body.yaml else scen_mod.text_of(st, body.scenario, given_pack)
+        scn = scen_mod.parse(text, label)
+    pack_name = body.pack or (scn.pack if scn is not None else None)
     if not pack_name:
         raise HTTPException(422, "the scenario names no pack; give `pack`")
     location = packs_mod.resolve(st, pack_name)
     net = packs_mod.load(location)
-    scen_mod.check_against_pack(scn, net)
-    samples = body.samples or scn.samples
-    periods = scn.periods or len(net.periods)
+    if scn is not None:
+        scen_mod.check_against_pack(scn, net)
+        if body.seed is not None:
+            scn = scn.with_overrides(seed=body.seed)
+    options: dict[str, Any] = {}
+    if body.engine == "risk":
+        opts = body.risk or RiskOptions()
+        period = risk_runs.check(net, scn, opts)
+        samples, options = 1, opts.kwargs()
+        settings = {**options, "sample": opts.sample if scn is not None else None}  # without a scenario no sample is drawn
+        run_label = f"risk as of {period}" + (f" under {scn.name}" if scn is not None else "")
+    else:
+        samples = body.samples or scn.samples
+        settings, run_label = {"samples": samples, "sensitivity": body.sensitivity}, scn.name
+    periods = (scn.periods if scn is not None else None) or len(net.periods)
     check_run_size(samples, net, periods, app.state.settings.max_cells)
     app.state.jobs.reserve()
-    scen_hash = st.add_scenario(scn.name, text, pack_name, who)
+    scen_hash = st.add_scenario(scn.name, text, pack_name, who) if scn is not None else None
     run_id = st.create_run(
-        body.engine, label=scn.name, pack_hash=net.content_hash, pack_name=net.name, scenario_hash=scen_hash, scenario_name=scn.name,
-        seed=body.seed if body.seed is not None else scn.seed, settings={"samples": samples, "sensitivity": body.sensitivity}, who_=who, status="queued",
+        body.engine, label=run_label, pack_hash=net.content_hash, pack_name=net.name, scenario_hash=scen_hash, scenario_name=scn.name if scn is not None else None,
+        seed=scn.seed if scn is not None else None, settings=settings, who_=who, status="queued",
     )
     app.state.jobs.start({
         "store": str(st.root), "run_id": run_id, "engine": body.engine, "engine_path": engines[body.engine], "pack": location,
         "scenario_text": text, "scenario_label": label, "samples": body.samples, "seed": body.seed, "sensitivity": body.sensitivity,
-        "settings": {"samples": samples, "sensitivity": body.sensitivity},
+        "options": options, "settings": settings,
     })
     return run_json(st.run(run_id))
 
 
-@router.post("/runs", status_code=202, summary="Start a run as a background job")
+@router.post("/runs", status_code=202, summary="Start a run as a background job (simulate a scenario, or risk of a pack: engine risk); 422 lists every problem")
 def create_run(request: Request, body: RunIn, who: str = Depends(writer)) -> dict:
     return start_run(request, body, who)
 
@@ -186,6 +220,12 @@ def tables(request: Request, run_id: str) -> dict:
     return {t: st.columns(run.id, t) for t in run.tables}
 
 
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts, numbers exact (shortest round-trip repr, not pandas' 10 digits); NaN is null."""
+    out = df.astype(object).where(df.notna(), None)
+    return jsonable_encoder(out.to_dict(orient="records"))
+
+
 def _where(where: list[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for w in where:
@@ -207,7 +247,7 @@ def results(request: Request, run_id: str, table: str, where: list[str] = Query(
         df, total = st.query(run.id, table, _where(where), limit=limit, offset=offset)
     except StoreError as e:
         raise HTTPException(404 if "no table" in str(e) else 422, str(e)) from None
-    rows = json.loads(df.to_json(orient="records", date_format="iso"))
+    rows = records(df)
     return {"run": run.id, "table": table, "total": total, "limit": limit, "offset": offset, "rows": rows, "next": offset + limit if offset + limit < total else None}
 
 

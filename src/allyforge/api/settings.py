@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-# engine name -> "module:function" taking (network, scenario[, progress=callback]) and returning a result
-DEFAULT_ENGINES = {"simulate": "allyforge:simulate"}
+# engine name -> "module:function" taking (network, scenario[, progress=callback][, **options]) and returning a result
+DEFAULT_ENGINES = {"simulate": "allyforge:simulate", "risk": "allyforge.api.risk_runs:run"}
 
 
 @dataclass

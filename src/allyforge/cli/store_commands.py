@@ -34,13 +34,15 @@ def _run(st, run_id: str):
         fail(str(e))
 
 
-def store_result(result, network, scenario, summary: dict, store: Path | None, settings: dict, engine: str = "simulate") -> str:
-    """Keep an engine command's result in the store; returns the run id (exit 1 when the store fails)."""
+def store_result(result, network, scenario, summary: dict | None, store: Path | None, settings: dict, engine: str = "simulate", label: str | None = None) -> str:
+    """Keep an engine command's result in the store; returns the run id (exit 1 when the store fails).
+
+    `summary` None: the result's adapter (or its own `summary()`) makes it; the seed is the
+    adapter's, else the scenario's."""
     from allyforge.store import StoreBusy, record_run
 
     try:
-        return record_run(result, engine=engine, network=network, scenario=scenario, seed=getattr(result, "seed", None),
-                          settings=settings, store=_store(store), summary=summary)
+        return record_run(result, engine=engine, network=network, scenario=scenario, settings=settings, store=_store(store), summary=summary, label=label)
     except (OSError, StoreBusy) as e:
         fail(f"the result could not be stored: {e}", EXIT_FAILURE)
 
@@ -79,13 +81,12 @@ def runs_show(ctx: typer.Context, run: str = typer.Argument(..., help="Run id (o
               ("seed", r.seed), ("settings", json.dumps(r.settings)), ("code version", r.code_version), ("who", r.who), ("started", r.started), ("finished", r.finished),
               ("seconds", r.seconds), ("error", r.error), ("tables", ", ".join(r.tables))]
     console.print(table(f"Run {r.id}", ["field", "value"], fields))
-    if r.status == "done":
-        from allyforge.report import views
+    from allyforge.report.sections import answer_table
 
-        d = views.deliveries(st, r)
-        if d is not None:
-            a = views.answer(d)
-            console.print(table("Required vs delivered over the horizon", list(a.columns), a.itertuples(index=False, name=None)))
+    answer = answer_table(st, r)
+    if answer is not None:
+        title, a = answer
+        console.print(table(title, list(a.columns), a.itertuples(index=False, name=None)))
 
 
 @runs_app.command("export")

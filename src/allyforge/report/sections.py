@@ -1,15 +1,17 @@
 """A run's content as sections (title, prose, charts, tables) shared by the report and the dashboard.
 
-Each engine adds its own builder to `BUILDERS`; a run whose engine has none gets the
-generic sections (every result table, a chart where one can be drawn). The context
-sections (scenario, assumptions, uncertain facts, sources, provenance) are the same
-for every engine.
+Each engine adds its own builder to `BUILDERS` (a function, or "module:function" for
+builders in their own module) and the table `allyforge runs show` prints to `ANSWERS`;
+a run whose engine has none gets the generic sections (every result table, a chart
+where one can be drawn). The context sections (scenario, assumptions, uncertain facts,
+sources, provenance) are the same for every engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 
 import pandas as pd
 from markupsafe import escape as e_
@@ -101,7 +103,38 @@ def extra_tables(store: Store, run: Run, skip: set[str]) -> list[Section]:
     return out
 
 
-BUILDERS: dict[str, Callable[[Store, Run], list[Section]]] = {"simulate": simulate_sections}
+def simulate_answer(store: Store, run: Run) -> tuple[str, pd.DataFrame] | None:
+    d = views.deliveries(store, run)
+    return ("Required vs delivered over the horizon", views.answer(d)) if d is not None else None
+
+
+Builder = Callable[[Store, Run], list[Section]]
+Answer = Callable[[Store, Run], "tuple[str, pd.DataFrame] | None"]
+BUILDERS: dict[str, Builder | str] = {
+    "simulate": simulate_sections,
+    "risk": "allyforge.report.risk_sections:risk_sections",
+    "schedule": "allyforge.report.schedule_sections:schedule_sections",
+    "optimize": "allyforge.report.optimize_sections:optimize_sections",
+}
+ANSWERS: dict[str, Answer | str] = {
+    "simulate": simulate_answer,
+    "risk": "allyforge.report.risk_sections:risk_answer",
+    "schedule": "allyforge.report.schedule_sections:schedule_answer",
+    "optimize": "allyforge.report.optimize_sections:optimize_answer",
+}
+
+
+def _resolve(entry: Callable | str) -> Callable:
+    if callable(entry):
+        return entry
+    module, _, name = entry.partition(":")
+    return getattr(import_module(module), name)
+
+
+def answer_table(store: Store, run: Run) -> tuple[str, pd.DataFrame] | None:
+    """(title, table): the run's answer in one table, for the terminal; None when its engine has none."""
+    entry = ANSWERS.get(run.engine)
+    return _resolve(entry)(store, run) if entry is not None and run.status == "done" else None
 
 
 def context_sections(store: Store, run: Run) -> list[Section]:
@@ -163,4 +196,4 @@ def context_sections(store: Store, run: Run) -> list[Section]:
 
 
 def run_sections(store: Store, run: Run) -> list[Section]:
-    return BUILDERS.get(run.engine, generic_sections)(store, run) + context_sections(store, run)
+    return _resolve(BUILDERS.get(run.engine, generic_sections))(store, run) + context_sections(store, run)

@@ -91,7 +91,7 @@ class Drivers:
     processes: pd.Index
     lanes: pd.Index
     demands: pd.DataFrame  # one row per demand stream (site, item, party) with priority, backorder, currency
-    rules: pd.DataFrame  # trade rules in force, with the lanes each touches
+    rules: pd.DataFrame  # trade rules in force, the lanes each touches, whether it acts within the horizon
     base_capacity: np.ndarray  # [P, T] runs/period; candidate processes 0
     base_lane_capacity: np.ndarray  # [L] units/period; inf when blank; candidate lanes 0
     base_lane_open: np.ndarray  # [L, T] share of flow trade rules allow
@@ -103,6 +103,7 @@ class Drivers:
     stock_changes: list[StockChange] = field(default_factory=list)
     investments: list[Investment] = field(default_factory=list)
     event_labels: list[str] = field(default_factory=list)
+    draws: list[dict[str, np.ndarray]] = field(default_factory=list)  # per event: parameter -> [S] values (duration rounded; blank = T)
 
     @property
     def samples(self) -> int:
@@ -119,6 +120,7 @@ class Drivers:
             stock_changes=[dataclasses.replace(c, values=c.values[rows]) for c in self.stock_changes],
             investments=[dataclasses.replace(i, occurs=i.occurs[rows]) for i in self.investments],
             event_labels=list(self.event_labels),
+            draws=[{k: v[rows] for k, v in dr.items()} for dr in self.draws],
         )
 
     @property
@@ -148,6 +150,10 @@ class Drivers:
     def lane_open_at(self, t: int) -> np.ndarray:
         """Share of each lane's flow allowed in period t: [S, L] (0 = banned or cut)."""
         return np.clip(self._apply("lane_open", self.base_lane_open[:, t], t), 0.0, 1.0)
+
+    def events_lane_open_at(self, t: int) -> np.ndarray:
+        """Share of each lane's flow the events alone (export_ban, lane_cut) allow in period t, trade rules aside: [S, L]."""
+        return np.clip(self._apply("lane_open", np.ones(len(self.lanes)), t), 0.0, 1.0)
 
     def demand_at(self, t: int) -> np.ndarray:
         """Units due per demand stream in period t: [S, D]."""
@@ -348,7 +354,7 @@ def resolve(network: Network, scenario: Scenario, samples: int | np.ndarray | No
     base_open = np.ones((L, T))
     delay = np.zeros((L, T), dtype=np.int64)
     delay_share = np.zeros((L, T))
-    touched = []
+    touched, in_horizon = [], []
     for j, r in enumerate(rules.to_dict("records")):
         its = set()
         for n in r["items"]:
@@ -356,6 +362,7 @@ def resolve(network: Network, scenario: Scenario, samples: int | np.ndarray | No
         idx = _rule_lanes(lf, its, r["origin_country"], r["destination_country"], r["end_use"] or "any")
         touched.append(tuple(lanes.index[idx]))
         w = cal.window_fraction(_date(r["start"]), _date(r["end"]))[hz]
+        in_horizon.append(bool(len(idx)) and bool((w > 0).any()))
         if r["effect"] == "ban":
             base_open[idx] *= 1.0 - w
         elif r["effect"] == "license":
@@ -367,7 +374,7 @@ def resolve(network: Network, scenario: Scenario, samples: int | np.ndarray | No
                 upd = (w > 0)[None, :] & (d >= delay[idx])
                 delay[idx] = np.where(upd, d, delay[idx])
                 delay_share[idx] = np.where(upd, np.maximum(w[None, :], delay_share[idx]), delay_share[idx])
-    rules = rules.assign(lanes=touched) if len(rules) else rules.assign(lanes=[])
+    rules = rules.assign(lanes=touched, in_horizon=in_horizon) if len(rules) else rules.assign(lanes=[], in_horizon=[])
 
     # demand streams (site, item, party): quantity per period, priority, backorder rule, cost
     dem = net.table("demands").reset_index()
@@ -425,6 +432,7 @@ def resolve(network: Network, scenario: Scenario, samples: int | np.ndarray | No
             probs.add((*loc, "occurs"), "occurs must be a probability draw (bernoulli) or 0/1")
         dur = np.maximum(np.rint(dr.v["duration"]), 0).astype(np.int64)
         win = _window(T, np.full(S, st), dur) * occurs[:, None]
+        d.draws.append({**dr.v, "occurs": occurs.astype(float), "duration": dur.astype(float)})
         _apply_event(d, net, event, e, loc, st, win, occurs, dr, lf, procs, lanes, sites, items, cands, stocks, probs)
     if probs.items:
         raise ScenarioError(probs.items, sc.source)

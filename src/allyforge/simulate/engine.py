@@ -60,6 +60,7 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
     plan_ship = np.ascontiguousarray(planned_ship[:, lane, :].transpose(2, 1, 0))
     plan_runs = np.ascontiguousarray(planned_runs[:, proc, :].transpose(2, 1, 0))
     del planned_ship, planned_runs
+    share_ship = np.ascontiguousarray(np.asarray(c.share_ship)[lane].T)  # [T, L] planned split knowing the rules in force (S4.4, S5.6)
     pin = PeriodInputs(drv, lane, proc)
     cut_free = _cut_free_lanes(pin, T) if not (pin.varies("lane_open") or pin.varies("lane_capacity")) else None
 
@@ -82,6 +83,9 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
     wip = np.zeros((P, S)) if lay.needs_wip else None
     lane_bl = np.zeros((L, S))
     proc_bl = np.zeros((P, S))
+    lane_ord = np.zeros((L, S))  # open orders with the origin (S5.5)
+    lane_owed = np.zeros((L, S))  # carried but not shipped last period (S12.1)
+    proc_ord = np.zeros((P, S))  # runs whose inputs are on order (S6.6)
     dem_bl = np.zeros((D, S))
     acc = {k: np.zeros((n, S)) for k, n in (("lane_rule", L), ("lane_cap", L), ("lane_origin", L), ("proc_cap", P), ("input", E), ("outage", P))}
 
@@ -91,6 +95,10 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
     unplaced = np.zeros((L, S))
     want = np.zeros((P, S))
     proc_req = np.zeros((P, S))
+    asked = np.zeros((L, S))  # what a lane has asked its origin for: open orders + planned shipment
+    passed = np.zeros((L, S))  # what it passes to its origin this period (S5.5)
+    p_asked = np.zeros((P, S))
+    p_passed = np.zeros((P, S))
     shipped = np.empty((L, S))
     delivered = np.empty((D, S))
     alloc_e = np.empty((E, S))
@@ -131,6 +139,7 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
         dem = pin.demand(t)
         pship = plan_ship[t]
         pruns = plan_runs[t]
+        share_t = share_ship[t][:, None]
         om = pin.outage(t)
         shares_t = _producer_shares(lay, cap) if c.multi_producer else None
         free = cut_free[:, t] if cut_free is not None else (lopen >= 1.0).all(axis=1) & (lcap == np.inf).all(axis=1)
@@ -171,16 +180,18 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
             if ls.stop > ls.start:
                 base = lane_bl[ls] + pship[ls]
                 carry = carried[ls]
-                np.multiply(rq.share, X[rq.dest], out=carry)
+                np.multiply(share_t[ls], X[rq.dest], out=carry)
                 carry += base  # the request r (S5.1)
                 if not free[ls].all():
                     _cut_and_spill(rq, carry, unplaced[ls], lopen[ls], lcap[ls], acc["lane_rule"][ls], acc["lane_cap"][ls])
                     spilled = True
                 else:
                     unplaced[ls] = 0.0
-                passed = carry - base
-                np.maximum(passed, 0.0, out=passed)
-                X[rq.origin_u] += rq.origin_M @ passed
+                a_ls, p_ls = asked[ls], passed[ls]
+                np.add(lane_ord[ls], pship[ls], out=a_ls)
+                np.subtract(carry, a_ls, out=p_ls)
+                np.maximum(p_ls, 0.0, out=p_ls)  # only what was never asked for before (S5.5)
+                X[rq.origin_u] += rq.origin_M @ p_ls
             ps = rq.procs
             if ps.stop > ps.start:
                 base_p = proc_bl[ps] + pruns[ps]
@@ -203,10 +214,12 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
                     req[...] = base_p
                 w = want[ps]
                 np.minimum(req, cap[ps], out=w)
+                pa, newly = p_asked[ps], p_passed[ps]
+                np.add(proc_ord[ps], pruns[ps], out=pa)
+                np.subtract(w, pa, out=newly)
+                np.maximum(newly, 0.0, out=newly)  # runs whose inputs were never asked for before (S6.6)
                 if rq.edges.stop > rq.edges.start:
-                    passed_p = w - base_p
-                    np.maximum(passed_p, 0.0, out=passed_p)
-                    X[rq.in_u] += rq.in_M @ (passed_p[rq.in_ploc] * rq.in_qty)
+                    X[rq.in_u] += rq.in_M @ (newly[rq.in_ploc] * rq.in_qty)
 
         # S3.3 allocate and ship, upstream first along zero-lead lanes (S8)
         avail = on_hand + reserve * on_short if has_reserve else on_hand.copy()
@@ -258,7 +271,9 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
             consumed = lay.M_consumed @ runs
         else:
             consumed = np.zeros((N, S))
-        capcut = proc_req - want
+        # capacity is charged only with runs the period itself asked for beyond it, not with a
+        # re-requested backlog: that backlog stays charged to the shortage that left it (S12.1)
+        capcut = np.maximum(0.0, np.minimum(proc_req - want, proc_req - proc_bl - cap))
         if inlim is not None:
             capcut[inlim] = 0.0
         acc["proc_cap"] += capcut
@@ -281,12 +296,23 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
         unmet = np.maximum(due - delivered, 0.0)
         dem_bl = np.where(backorder, unmet, 0.0)
         lost = np.where(backorder, 0.0, unmet)
-        short_l = carried - shipped
-        acc["lane_origin"] += short_l
-        np.maximum(short_l, 0.0, out=lane_bl)
-        if spilled:
-            lane_bl += unplaced
+        # an origin is charged with the growth of what it owes, in units: a backlog that only waits is not charged again (S12.1)
+        owed_now = carried - shipped
+        np.maximum(owed_now, 0.0, out=owed_now)
+        grow = owed_now - lane_owed
+        np.maximum(grow, 0.0, out=grow)
+        acc["lane_origin"] += grow
+        lane_owed = owed_now
+        lane_bl = owed_now + unplaced if spilled else owed_now
+        lane_ord = asked + passed
+        lane_ord -= shipped
+        np.maximum(lane_ord, 0.0, out=lane_ord)
+        np.minimum(lane_bl, lane_ord, out=lane_ord)
         np.subtract(proc_req, runs, out=proc_bl)
+        proc_ord = p_asked + p_passed
+        proc_ord -= runs
+        np.maximum(proc_ord, 0.0, out=proc_ord)
+        np.minimum(proc_bl, proc_ord, out=proc_ord)
 
         ci = CATEGORIES.index
         held = on_hand + reserve if has_reserve else on_hand

@@ -58,13 +58,12 @@ class RequestLevel:
 
     lanes: slice  # internal lane positions (contiguous)
     dest: np.ndarray  # destination node of each lane
-    share: np.ndarray  # [n, 1] planned share of the destination's unplanned need (S4.4)
     origin_u: np.ndarray  # origin nodes of the lanes (unique)
     origin_M: sp.csr_matrix  # lanes -> origin_u
     dest_inv: np.ndarray  # each lane's destination among the level's destinations (spill, S5.3)
     rank: np.ndarray  # spill rank of each lane at its destination
     procs: slice  # internal process positions (contiguous)
-    out_edges: np.ndarray  # output edges asked by their node's unplanned need (not base-stock nodes)
+    out_edges: np.ndarray  # output edges asked by their node's unplanned need (a base-stock node's order too, S7.2)
     out_node: np.ndarray
     out_ploc: np.ndarray  # position of each such edge's process within the level
     out_gain: np.ndarray  # [n, 1] output per run x yield
@@ -206,7 +205,7 @@ def _request_level(c: Compiled, k: int, node_level: np.ndarray, proc_level_i: np
     _, dest_inv = np.unique(dest, return_inverse=True)
     ps = _range(proc_level_i == k)
     n_p = ps.stop - ps.start
-    oe = np.flatnonzero((out_proc >= ps.start) & (out_proc < ps.stop) & ~c.base_stock[out_node])
+    oe = np.flatnonzero((out_proc >= ps.start) & (out_proc < ps.stop))
     oploc = out_proc[oe] - ps.start
     direct = len(oe) == n_p and np.array_equal(oploc, np.arange(n_p))
     es = _range((in_proc >= ps.start) & (in_proc < ps.stop)) if len(in_proc) else slice(0, 0)
@@ -214,7 +213,7 @@ def _request_level(c: Compiled, k: int, node_level: np.ndarray, proc_level_i: np
     in_u, _, in_M = local_scatter(in_node[es])
     nl = c.req_levels[k][0]
     return RequestLevel(
-        lanes=ls, dest=dest, share=c.plan_share[lane[ls]][:, None], origin_u=origin_u, origin_M=origin_M, dest_inv=dest_inv,
+        lanes=ls, dest=dest, origin_u=origin_u, origin_M=origin_M, dest_inv=dest_inv,
         rank=c.spill_rank[lane[ls]], procs=ps, out_edges=oe, out_node=out_node[oe], out_ploc=oploc, out_gain=out_gain[oe][:, None],
         out_direct=bool(direct), out_single=len(np.unique(oploc)) == len(oploc), edges=es, in_ploc=as_slice(in_ploc) if len(in_ploc) == n_p else in_ploc, in_qty=in_qty[es][:, None],
         in_u=in_u, in_M=in_M, base_stock=_base_stock(c, nl[c.base_stock[nl]], lane_dest, lane_origin, out_proc, out_node, out_gain, in_proc, in_node, in_qty),

@@ -108,6 +108,29 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
                 v = L[l]["share"]
                 share[l] = 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
+    def split(n: tuple, ship_period) -> dict[str, float]:
+        """S4.4: each inbound lane's share of node n's requirement, knowing the rules in force
+        in the period `ship_period(lane)` it would ship."""
+        act = [l for l in lanes_in[n] if L[l]["active"]] if not makers[n] else []
+        if not act:
+            return {}
+        o = {l: float(drv.base_lane_open[order_of_lane[l], ship_period(l)]) for l in act}
+        if all(o[l] >= 1.0 for l in act):
+            return {l: share[l] for l in act}
+        if all(isinstance(L[l]["share"], float) and math.isnan(L[l]["share"]) for l in act):
+            live = [l for l in act if o[l] > 0]
+            if not live:
+                return {l: share[l] for l in act}
+            best = min(L[l]["prio"] for l in live)
+            top = [l for l in live if L[l]["prio"] == best]
+            tot = sum(o[l] for l in top)
+            return {l: (o[l] / tot if l in top else 0.0) for l in act}
+        tot = sum(share[l] * o[l] for l in act)
+        if tot <= 0:
+            return {l: share[l] for l in act}
+        full = sum(share[l] for l in act)
+        return {l: share[l] * o[l] * full / tot for l in act}
+
     def maker_share(p: str, n: tuple, t: int) -> float:  # S4.3
         tot = sum(cap[t][q] for q in makers[n])
         return cap[t][p] / tot if tot > 0 else 1.0 / len(makers[n])
@@ -156,12 +179,13 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
                         ask[release_at(t, cycle[p])] += G[n][t] * maker_share(p, n, t) / (q * yld[p])
                     plan_runs[p] = [max(a, b) for a, b in zip(plan_runs[p], ask)]
             else:
-                for l in lanes_in[n]:
-                    if share[l] <= 0:
-                        continue
-                    for t in range(T):
+                for t in range(T):
+                    sh = split(n, lambda l, t=t: release_at(t, L[l]["lead"]))
+                    for l, v_share in sh.items():
+                        if v_share <= 0:
+                            continue
                         s_ = release_at(t, L[l]["lead"])
-                        v = G[n][t] * share[l]
+                        v = G[n][t] * v_share
                         plan_ship[l][s_] += v
                         G[L[l]["o"]][s_] += v
         for p in makers[n]:
@@ -198,6 +222,8 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
     wip = {p: 0.0 for p in P}
     lane_bl = {l: 0.0 for l in Ls}
     proc_bl = {p: 0.0 for p in P}
+    lane_ord = {l: 0.0 for l in Ls}  # open orders with the origin (S5.5)
+    proc_ord = {p: 0.0 for p in P}  # runs whose inputs are on order (S6.6)
     dem_bl = [0.0] * len(streams)
     rec: dict[str, dict] = {k: {} for k in ("on_hand", "reserve", "shipped", "runs", "delivered", "backlog", "lost")}
 
@@ -236,6 +262,10 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
             for n, q in outputs[p]:
                 on_order[n] += (proc_bl[p] + wip[p]) * q * yld[p]
         X = defaultdict(float)
+        asked = {l: plan_ship[l][t] + lane_ord[l] for l in Ls}
+        passed = {l: 0.0 for l in Ls}
+        p_asked = {p: plan_runs[p][t] + proc_ord[p] for p in P}
+        p_passed = {p: 0.0 for p in P}
         carried = {l: 0.0 for l in Ls}
         base = {l: 0.0 for l in Ls}
         unplaced = {l: 0.0 for l in Ls}
@@ -249,9 +279,10 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
             ins = lanes_in[n]
             if ins:
                 cut = {}
+                now = split(n, lambda l: t)
                 for l in ins:
                     base[l] = lane_bl[l] + plan_ship[l][t]
-                    r_ = base[l] + share[l] * X[n]
+                    r_ = base[l] + now.get(l, 0.0) * X[n]
                     allowed = lopen[t][l] * r_
                     carried[l] = min(allowed, lcap[t][l])
                     cut[l] = r_ - carried[l]
@@ -264,22 +295,23 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
                         pool -= take
                 for l in ins:
                     unplaced[l] = cut[l] * (pool / pool0) if pool0 > 0 else 0.0
-                    X[L[l]["o"]] += max(0.0, carried[l] - base[l])
+                    passed[l] = max(0.0, carried[l] - asked[l])
+                    X[L[l]["o"]] += passed[l]
                     owed[L[l]["o"]] += carried[l]
             for p in makers[n]:
                 outputs_seen[p] += 1
                 if outputs_seen[p] < len(outputs[p]):
                     continue
                 xr = 0.0
-                for m, q in outputs[p]:
-                    if m in base_level:
-                        continue
+                for m, q in outputs[p]:  # a base-stock node's order asks its makers too (S7.2)
                     xr = max(xr, X[m] * maker_share(p, m, t) / (q * yld[p]))
                 b = proc_bl[p] + plan_runs[p][t]
                 req[p] = b + xr
                 want[p] = min(req[p], cap[t][p])
+                p_asked[p] = proc_ord[p] + plan_runs[p][t]
+                p_passed[p] = max(0.0, want[p] - p_asked[p])
                 for a, q in inputs[p]:
-                    X[a] += max(0.0, want[p] - b) * q
+                    X[a] += p_passed[p] * q
                     owed[a] += want[p] * q
         for p in P:  # processes making nothing the loop visits (no outputs) still request
             if not outputs[p]:
@@ -361,8 +393,10 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
             lost[k] = 0.0 if s["backorder"] else unmet
         for l in Ls:
             lane_bl[l] = unplaced[l] + max(carried[l] - shipped[l], 0.0)
+            lane_ord[l] = min(lane_bl[l], max(0.0, asked[l] + passed[l] - shipped[l]))
         for p in P:
             proc_bl[p] = req[p] - runs[p]
+            proc_ord[p] = min(proc_bl[p], max(0.0, p_asked[p] + p_passed[p] - runs[p]))
 
         for n in nodes:
             rec["on_hand"][(n, t)] = on_hand[n]

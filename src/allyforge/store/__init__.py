@@ -2,7 +2,9 @@
 
 `open_store()` finds the store (argument, `ALLYFORGE_STORE`, or the user's data
 folder); `record_run(result, ...)` is the one call an engine's face makes to keep a
-result: any engine's result becomes a set of named tidy tables plus run metadata.
+result: any engine's result becomes a set of named tidy tables plus run metadata
+(`adapters`: one small adapter per engine result kind); `load_result` rebuilds the
+result object from a stored run where its adapter can.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import os
 from pathlib import Path
 
 from allyforge.store.db import StoreBusy
-from allyforge.store.record import record_run, result_tables
+from allyforge.store.record import load_result, record_run, result_tables
 from allyforge.store.store import ACTIVE_STATUSES, Run, RunCancelled, Store, StoreError, UnknownRun
 
-__all__ = ["ACTIVE_STATUSES", "Run", "RunCancelled", "Store", "StoreBusy", "StoreError", "UnknownRun", "default_store_path", "open_store", "record_run", "result_tables"]
+__all__ = ["ACTIVE_STATUSES", "Run", "RunCancelled", "Store", "StoreBusy", "StoreError", "UnknownRun", "default_store_path", "load_result", "open_store", "record_run", "result_tables"]
 
 ENV = "ALLYFORGE_STORE"
 

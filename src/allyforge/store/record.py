@@ -1,10 +1,12 @@
-"""`record_run`: the one call that turns any engine's result into a stored run.
+"""`record_run`: the one call that turns any engine's result into a stored run; `load_result` reads it back.
 
-An engine result is stored as named tidy tables. We ask the result, in order, for
-`to_tables()` (name -> frame), a `tables` mapping, or `to_frame()` (one table named
-`results`); a plain mapping of frames works too. Its `summary()` (a dict or a frame)
-is kept as the run summary. The pack's sources and assumptions are stored beside the
-results so a report can cite them without the pack at hand.
+An engine result is stored as named tidy tables. The result's adapter
+(`allyforge.store.adapters`, one per engine result kind) says which; a result no
+adapter knows is asked, in order, for `to_tables()` (name -> frame), a `tables`
+mapping, or `to_frame()` (one table named `results`); a plain mapping of frames
+works too. The adapter's summary, or the result's own `summary()` (a dict or a
+frame), is kept as the run summary. The pack's sources and assumptions are stored
+beside the results so a report can cite them without the pack at hand.
 """
 
 from __future__ import annotations
@@ -20,16 +22,17 @@ from allyforge.store.store import Store, TableSource
 
 
 def result_tables(result: Any, summary: dict | None = None) -> dict[str, TableSource]:
-    from allyforge.store.adapters import is_simulation, simulation_tables
+    from allyforge.store.adapters import adapter_for
 
-    if hasattr(result, "to_tables"):
+    adapter = adapter_for(result)
+    if adapter is not None:
+        tables = adapter.tables(result, summary)
+    elif hasattr(result, "to_tables"):
         tables = dict(result.to_tables())
     elif isinstance(getattr(result, "tables", None), Mapping):
         tables = dict(result.tables)
     elif isinstance(result, Mapping):
         tables = dict(result)
-    elif is_simulation(result):
-        tables = simulation_tables(result, summary)
     elif hasattr(result, "to_frame"):
         tables = {"results": result.to_frame()}
     else:
@@ -38,6 +41,11 @@ def result_tables(result: Any, summary: dict | None = None) -> dict[str, TableSo
 
 
 def result_summary(result: Any) -> dict | None:
+    from allyforge.store.adapters import adapter_for
+
+    adapter = adapter_for(result)
+    if adapter is not None and adapter.summary is not None:
+        return adapter.summary(result)
     s = getattr(result, "summary", None)
     if s is None or isinstance(result, Mapping):
         return None
@@ -94,7 +102,7 @@ def pack_context(network: Any) -> dict[str, pd.DataFrame]:
 def record_run(
     result: Any,
     *,
-    engine: str,
+    engine: str | None = None,
     network: Any = None,
     scenario: Any = None,
     seed: int | None = None,
@@ -107,11 +115,23 @@ def record_run(
 ) -> str:
     """Store an engine result (tables + summary + provenance); returns the run id.
 
-    Pass `run_id` when the run was already created (a server job); otherwise the run is
-    created here. Pass `summary` when the caller already has it (saves recomputing it). A failure while writing leaves no result rows and marks the run failed.
+    `engine` defaults to the result's adapter's engine. `settings` (the request as the
+    caller made it) are laid over what the adapter reads from the result. Pass `run_id`
+    when the run was already created (a server job); otherwise the run is created here.
+    Pass `summary` when the caller already has it (saves recomputing it). A failure
+    while writing leaves no result rows and marks the run failed.
     """
     from allyforge.store import open_store
+    from allyforge.store.adapters import adapter_for
 
+    adapter = adapter_for(result)
+    engine = engine or (adapter.engine if adapter is not None else None)
+    if not engine:
+        raise TypeError(f"record_run: name the engine of a {type(result).__name__} (engine=...)")
+    if adapter is not None and adapter.settings is not None:
+        settings = {**adapter.settings(result), **(settings or {})}
+    if seed is None and adapter is not None and adapter.seed is not None:
+        seed = adapter.seed(result)
     st = store if isinstance(store, Store) else open_store(store)
     pack_hash = pack_name = None
     if network is not None:
@@ -139,6 +159,38 @@ def record_run(
         st.fail_run(run_id, f"storing the result failed: {type(e).__name__}: {e}")
         raise
     return run_id
+
+
+def load_result(store: Store, run: Any) -> Any | None:
+    """A finished run's result object rebuilt from its tables (risk: the RiskReport), or None
+    when its engine's adapter cannot rebuild one or the run lacks the tables it needs."""
+    from allyforge.store.adapters import adapter_of_engine
+
+    run = store.run(run) if isinstance(run, str) else run
+    adapter = adapter_of_engine(run.engine)
+    if run.status != "done" or adapter is None or adapter.load is None or not set(adapter.needs) <= set(run.tables):
+        return None
+    return adapter.load(StoredTables(store, run), run.summary or {})
+
+
+class StoredTables(Mapping):
+    """A run's tables by name, each read from its Parquet file when first asked for."""
+
+    def __init__(self, store: Store, run: Any) -> None:
+        self.store, self.run, self._read = store, run, {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.run.tables:
+            raise KeyError(name)
+        if name not in self._read:
+            self._read[name] = self.store.table(self.run.id, name)
+        return self._read[name]
+
+    def __iter__(self):
+        return iter(self.run.tables)
+
+    def __len__(self) -> int:
+        return len(self.run.tables)
 
 
 def _attach(st: Store, run_id: str, pack_hash, pack_name, scen_hash, scen_name, seed, settings) -> None:

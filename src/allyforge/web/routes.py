@@ -77,10 +77,14 @@ def login(request: Request, code: str) -> Response:
     return resp
 
 
+COMPARABLE = ("simulate",)  # engines whose runs the compare page reads (deliveries by program)
+
+
 @router.get("/runs", response_class=HTMLResponse)
 def runs_page(request: Request) -> HTMLResponse:
     runs = request.app.state.store.runs(limit=200)
-    return page(request, "runs.html.j2", title="Runs", runs=runs, done=[r for r in runs if r.status == "done"])
+    latest_risk = next((r for r in runs if r.engine == "risk" and r.status == "done"), None)
+    return page(request, "runs.html.j2", title="Runs", runs=runs, done=[r for r in runs if r.status == "done" and r.engine in COMPARABLE], latest_risk=latest_risk)
 
 
 def _run_or_404(request: Request, run_id: str):
@@ -97,7 +101,7 @@ def run_page(request: Request, run_id: str) -> HTMLResponse:
     st = request.app.state.store
     run = _run_or_404(request, run_id)
     sections = run_sections(st, run) if run.status == "done" else []
-    others = [r for r in st.runs(status="done", limit=200) if r.id != run.id and r.engine == run.engine]
+    others = [r for r in st.runs(status="done", limit=200) if r.id != run.id and r.engine == run.engine] if run.engine in COMPARABLE else []
     return page(request, "run.html.j2", title=f"Run {run.id}", run=run, active=run.status in ACTIVE_STATUSES, sections=sections, others=others)
 
 
@@ -204,10 +208,30 @@ async def scenario_save(request: Request) -> Response:
 
 @router.get("/risk", response_class=HTMLResponse)
 def risk_page(request: Request) -> HTMLResponse:
+    """The newest stored risk run (top risks, the risk charts, the tables), and a form to start one."""
     st = request.app.state.store
     runs = st.runs(engine="risk", status="done", limit=50)
     sections = run_sections(st, runs[0]) if runs else []
-    return page(request, "risk.html.j2", title="Risk", runs=runs, sections=sections)
+    return page(request, "risk.html.j2", title="Risk", runs=runs, sections=sections, packs=packs_mod.all_packs(st))
+
+
+@router.post("/risk")
+async def risk_start(request: Request) -> Response:
+    from allyforge.api.risk_runs import RiskOptions
+    from allyforge.api.routes import RunIn, start_run
+
+    form = await form_of(request)
+    who = check_form(request, form)
+    try:
+        opts = RiskOptions(at=(form.get("at") or "").strip() or None, sample=int(form.get("sample") or 0))
+        body = RunIn(engine="risk", pack=form.get("pack") or None, scenario=(form.get("scenario") or "").strip() or None, risk=opts)
+    except ValueError as e:
+        return page(request, "message.html.j2", 422, title="Cannot start the risk run", message=str(e))
+    try:
+        run = start_run(request, body, who)
+    except HTTPException as e:
+        return page(request, "message.html.j2", e.status_code, title="Cannot start the risk run", message=_detail(e.detail), problems=_problems(e.detail))
+    return RedirectResponse(f"/runs/{run['id']}", status_code=303)
 
 
 @router.get("/docs", response_class=HTMLResponse)
