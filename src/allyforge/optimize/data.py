@@ -116,6 +116,42 @@ class PlanningData:
     def node_label(self, site: pd.Series | np.ndarray, item: pd.Series | np.ndarray) -> np.ndarray:
         return np.array([f"{s}/{i}" for s, i in zip(site, item)], dtype=object)
 
+    def node_position(self, site: pd.Series | np.ndarray, item: pd.Series | np.ndarray) -> np.ndarray:
+        """Positions in `node_labels` of (site, item) pairs; -1 for a pair outside the model."""
+        return self.node_labels.get_indexer(self.node_label(site, item))
+
+    @cached_property
+    def input_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(process position, node position, quantity per run) of every process_inputs row."""
+        return self._recipe_rows(self.inputs, yields=False)
+
+    @cached_property
+    def output_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(process position, node position, quantity per run x yield) of every process_outputs row."""
+        return self._recipe_rows(self.outputs, yields=True)
+
+    def _recipe_rows(self, table: pd.DataFrame, yields: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        procs = self.processes
+        pi = procs.index.get_indexer(table["process"])
+        q = table["quantity"].to_numpy(float) * (self.yields[pi] if yields else 1.0)
+        return pi, self.node_position(procs["site"].to_numpy()[pi], table["item"].to_numpy()), q
+
+    @cached_property
+    def lane_origin(self) -> np.ndarray:
+        """Node position each lane ships from."""
+        return self.node_position(self.lanes["origin"], self.lanes["item"])
+
+    @cached_property
+    def lane_destination(self) -> np.ndarray:
+        """Node position each lane delivers to."""
+        return self.node_position(self.lanes["destination"], self.lanes["item"])
+
+    @cached_property
+    def demand_node(self) -> np.ndarray:
+        """Node position each demand stream draws from."""
+        dem = self.drivers.demands
+        return self.node_position(dem["site"], dem["item"])
+
     @cached_property
     def stocks(self) -> pd.DataFrame:
         """Stocks rows by node label: initial, policy, release, holding_cost."""

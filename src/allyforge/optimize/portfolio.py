@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-import linopy
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -24,6 +23,7 @@ import xarray as xr
 from allyforge.network import Network
 from allyforge.optimize.data import PlanningData, to_base
 from allyforge.optimize.planning import PlanningBuilder, PlanningModel
+from allyforge.optimize.rows import Terms
 from allyforge.scenario import Drivers
 
 TIE_BREAK = 1e-6  # objective weight per base-currency unit invested
@@ -125,31 +125,31 @@ class PortfolioBuilder(PlanningBuilder):
         sel = np.flatnonzero(np.isin(kinds, ["capacity", "substitute"]))
         if len(sel):
             coef = np.array([live[i] * (opts[i].size * own[opts[i].target] if opts[i].kind == "substitute" else opts[i].size) for i in sel])
-            self.extra_capacity = self._option_terms(sel, coef, "process", [opts[i].target for i in sel], self.c_process)
+            self.extra_capacity.append(self._option_terms(sel, coef, "process", [opts[i].target for i in sel], self.c_process))
         sel = np.flatnonzero(kinds == "second_source")
         if len(sel):
             coef = np.array([live[i] * opts[i].size for i in sel])
-            self.extra_lane_capacity = self._option_terms(sel, coef, "lane", [opts[i].target for i in sel], self.c_lane)
+            rows = self.c_lane.get_indexer([opts[i].target for i in sel])
+            # bought capacity passes only the lane's open share
+            self.extra_lane_capacity.append(self._option_terms(sel, coef[None] * d.lane_open[:, np.maximum(rows, 0)], "lane", [opts[i].target for i in sel], self.c_lane))
         sel = np.flatnonzero(kinds == "stockpile")
         if len(sel):
             coef = np.array([first[i] * opts[i].size for i in sel])
-            self.extra_reserve = self._option_terms(sel, coef, "stockpile", [f"{opts[i].site}/{opts[i].target}" for i in sel], self.c_stockpile)
+            self.extra_reserve.append(self._option_terms(sel, coef, "stockpile", [f"{opts[i].site}/{opts[i].target}" for i in sel], self.c_stockpile))
         # one purchase per candidate
         cand = xr.DataArray([o.candidate for o in opts], coords=[self.c_option], name="candidate")
         self.m.add_constraints(self.buy.groupby(cand).sum() <= 1, name="Candidate-once")
         self._budgets()
         cost_base = np.array([o.cost * to_base(d.net, o.currency, d.fys[[o.period]])[0] for o in opts])
-        self.extra_cost = (self.buy * xr.DataArray(TIE_BREAK * cost_base, coords=[self.c_option])).sum()
+        self.extra_cost.append((self.labels(self.buy), TIE_BREAK * cost_base))
 
-    def _option_terms(self, sel: np.ndarray, coef: np.ndarray, dim: str, targets: list[str], index: pd.Index) -> linopy.LinearExpression:
-        """sum over options of coef[o, t] * buy[o], grouped onto the target entity (dims: entity, period)."""
-        unknown = sorted(set(targets) - set(index))
-        if unknown:
-            raise ValueError(f"candidates target unknown {dim}s {unknown}")
-        b = self.buy.isel(option=sel)
-        term = b * xr.DataArray(coef, dims=("option", "period"), coords={"option": b.indexes["option"], "period": self.c_period})
-        grp = xr.DataArray(np.array(targets, object), dims="option", coords={"option": b.indexes["option"]}, name=dim)
-        return term.groupby(grp).sum().reindex({dim: index})
+    def _option_terms(self, sel: np.ndarray, coef: np.ndarray, dim: str, targets: list[str], index: pd.Index) -> Terms:
+        """- coef[o, t] x buy[o] in the row of each option's target entity (coef [O, T] or [S, O, T])."""
+        rows = index.get_indexer(targets)
+        if (rows < 0).any():
+            raise ValueError(f"candidates target unknown {dim}s {sorted({t for t, r in zip(targets, rows) if r < 0})}")
+        buy = self.labels(self.buy)[sel]
+        return Terms(buy[None, :, None], rows, -np.asarray(coef, float))
 
     def _budgets(self) -> None:
         d = self.d

@@ -21,6 +21,7 @@ import xarray as xr
 from allyforge.network import Network
 from allyforge.optimize.data import PlanningData, to_base
 from allyforge.optimize.planning import PlanningBuilder
+from allyforge.optimize.rows import Terms
 from allyforge.scenario import Scenario, resolve
 
 MEASURES = ("unit_periods", "short_at_end")
@@ -54,9 +55,9 @@ class StockpileBuilder(PlanningBuilder):
     def add_investments(self) -> None:
         T = len(self.c_period)
         self.size = self.m.add_variables(lower=0, coords=[self.points], name="size")
-        first = np.zeros(T)
-        first[0] = 1.0
-        self.extra_reserve = (self.size * xr.DataArray(first, coords=[self.c_period])).reindex(stockpile=self.c_stockpile)
+        first = np.zeros((1, len(self.points), T))
+        first[..., 0] = 1.0  # filled before the horizon: into the reserve of the first period
+        self.extra_reserve.append(Terms(self.labels(self.size)[None, :, None], self.c_stockpile.get_indexer(self.points), -first))
 
     def objective(self) -> None:
         d = self.d
@@ -90,8 +91,8 @@ class StockpileBuilder(PlanningBuilder):
             self.m.add_constraints(lhs <= float(self.targets[pid]), name=f"Program-shortfall-target-{pid}")
             self.m.add_constraints(z.sum() <= allowed, name=f"Program-P90-{pid}")
 
-    def _build(self):  # type: ignore[no-untyped-def]
-        pm = super()._build()
+    def build(self):  # type: ignore[no-untyped-def]
+        pm = super().build()
         self.chance_constraints()
         return pm
 
