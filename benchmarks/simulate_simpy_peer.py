@@ -193,6 +193,8 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
     wip = {p: 0.0 for p in P}
     lane_bl = {l: 0.0 for l in Ls}
     proc_bl = {p: 0.0 for p in P}
+    lane_ord = {l: 0.0 for l in Ls}
+    proc_ord = {p: 0.0 for p in P}
     dem_bl = [0.0] * len(streams)
     rec: dict[str, dict] = {k: {} for k in ("on_hand", "shipped", "runs", "delivered", "backlog", "lost")}
 
@@ -227,7 +229,7 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
             for k, s in enumerate(streams):
                 owed[(s["site"], s["item"])] += due[k]
             X = defaultdict(float)
-            carried, base, unplaced = {}, {}, {}
+            carried, base, unplaced, passed, p_passed = {}, {}, {}, {}, {}
             want, req = {}, {}
             seen_out: dict = defaultdict(int)
             for n in order:
@@ -251,18 +253,20 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
                             pool -= take
                     for l in ins:
                         unplaced[l] = cut[l] * (pool / pool0) if pool0 > 0 else 0.0
-                        X[lo[l]] += max(0.0, carried[l] - base[l])
+                        passed[l] = max(0.0, carried[l] - lane_ord[l] - plan_ship[l][t])
+                        X[lo[l]] += passed[l]
                         owed[lo[l]] += carried[l]
                 for p in makers[n]:
                     seen_out[p] += 1
                     if seen_out[p] < len(outputs[p]):
                         continue
-                    xr = max([X[m] * mshare(p, m, t) / (q * yld[p]) for m, q in outputs[p] if m not in level] + [0.0])
+                    xr = max([X[m] * mshare(p, m, t) / (q * yld[p]) for m, q in outputs[p]] + [0.0])
                     b = proc_bl[p] + plan_runs[p][t]
                     req[p] = b + xr
                     want[p] = min(req[p], cap[t][p])
+                    p_passed[p] = max(0.0, want[p] - proc_ord[p] - plan_runs[p][t])
                     for a, q in inputs[p]:
-                        X[a] += max(0.0, want[p] - b) * q
+                        X[a] += p_passed[p] * q
                         owed[a] += want[p] * q
             for p in P:
                 if p not in want:
@@ -332,8 +336,12 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
                 lost[k] = 0.0 if s["backorder"] else unmet
             for l in Ls:
                 lane_bl[l] = unplaced.get(l, 0.0) + max(carried.get(l, 0.0) - shipped[l], 0.0)
+                asked = lane_ord[l] + plan_ship[l][t] + passed.get(l, 0.0)
+                lane_ord[l] = min(lane_bl[l], max(0.0, asked - shipped[l]))
             for p in P:
                 proc_bl[p] = req[p] - runs[p]
+                asked = proc_ord[p] + plan_runs[p][t] + p_passed.get(p, 0.0)
+                proc_ord[p] = min(proc_bl[p], max(0.0, asked - runs[p]))
             for n in nodes:
                 rec["on_hand"][(n, t)] = stock[n].level
             for l in Ls:

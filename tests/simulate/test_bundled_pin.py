@@ -1,5 +1,5 @@
 """Regression guard (not a truth): the bundled china-export-ban-2026 scenario's P50 summary for a
-fixed seed. Pinned on pack content hash a6d80791f2c1bf89 (us-japan-2026 as of 2026-11-22);
+fixed seed. Pinned on pack content hash a6d80791f2c1bf89 (us-japan-2026 as of 2026-12-01);
 when the pack or docs/simulation.md change on purpose, regenerate with
 
     .venv/bin/python -c "import allyforge; from allyforge.scenario import load_scenario; \\
@@ -16,11 +16,11 @@ from allyforge.pack import bundled_packs
 from allyforge.scenario import load_scenario
 
 PINNED = {
-    "pac3-mse-us": [86.785297, 30661.430405], "pac3-mse-jp": [9.257794, 1252.055149], "amraam-jp": [6.564626, 1831.080679],
-    "amraam-us": [153.308647, 57090.554799], "sm6-us": [23.911425, 7718.922361], "sm3-iia-jp": [6.025485, 304.890467],
-    "sm3-iia-us": [24.653607, 1379.400304], "tomahawk-v-us": [257.007, 476.913745], "jassm-er-us": [78.309554, 27085.306484],
-    "jsm-jp": [2.60062, 605.066361], "tomahawk-iv-jp": [200.002, 819.027], "type12-jp": [4.01247, 2396.733908],
-    "sm6-jp": [0.069566, 148.342378], "jassm-er-jp": [0.0, 624.9], "tomahawk-v-jp": [174.993, 186.411255],
+    "pac3-mse-us": [721.036093, 20956.398864], "pac3-mse-jp": [12.675355, 1187.348028], "amraam-jp": [45.129519, 1265.261212],
+    "amraam-us": [1299.912076, 39506.125819], "sm6-us": [228.730933, 4841.027483], "sm3-iia-jp": [6.03751, 304.827604],
+    "sm3-iia-us": [24.778021, 1378.897057], "tomahawk-v-us": [257.007, 476.913745], "jassm-er-us": [643.356511, 18345.441535],
+    "jsm-jp": [16.494947, 421.640015], "tomahawk-iv-jp": [200.002, 819.027], "type12-jp": [10.085716, 2285.56434],
+    "sm6-jp": [4.807592, 91.972269], "jassm-er-jp": [14.752745, 441.805541], "tomahawk-v-jp": [174.993, 186.411255],
 }
 
 

@@ -122,3 +122,81 @@ def test_summary_names_the_binding_constraint(result):
     assert progs.loc["w-jp", "shortfall_p50"] == 2
     # the factory's 4 runs per period limit what reaches the customer in April (S12)
     assert progs.loc["w-us", "binding"][0][0] == "capacity of f"
+
+
+# --- S5.5: a lane keeps asking its origin for the backlog it carries later ----------------
+# A base-stock depot D (JP, level 10, empty) is fed only by lane l from a CN mine m
+# (capacity 100, cycle 1, no stock) under a licence of 0.5 for the whole horizon.
+# Worked by hand:
+#   t0: IP = 0, D orders 10; l carries 0.5 x 10 = 5 (5 unplaced) and asks m for 5 (S5.5);
+#       m runs 5; nothing to ship. Backlog 10, of which 5 is on order with m.
+#   t1: IP = 0 + 10 = 10, no order; l carries 5 of its 10, asks nothing new (5 on order);
+#       ships the 5 m made. Backlog 5 (the unplaced half), nothing on order.
+#   t2: l carries 2.5 of its 5 and asks m for those 2.5 (they were never ordered); ships 0.
+#   t3: ships m's 2.5; backlog 2.5.  t4: carries and asks 1.25.  t5: ships 1.25.
+# (Treating every backlog as already ordered would leave D at 5 from t1 on: m is never asked again.)
+
+
+@pytest.fixture(scope="module")
+def licensed(tmp_path_factory):
+    tables = {
+        "items": [{"id": "ore", "name": "ore", "unit": "t", "kind": "mineral", "groups": "g"}],
+        "programs": [{"id": "ore-us", "item": "ore", "party": "US"}],
+        # due after the periods asserted (a pack needs a demand; planning stops at base-stock D, S4.2)
+        "demands": [{"site": "D", "item": "ore", "party": "US", "period": "2026-07", "quantity": 1, "priority": 1, "backorder": "true"}],
+        "sites": [{"id": "M", "name": "M", "country": "CN", "kind": "mine", "party": "US", "sector": "civil"},
+                  {"id": "D", "name": "D", "country": "JP", "kind": "depot", "party": "US", "sector": "civil"}],
+        "processes": [{"id": "m", "site": "M", "capacity": 100, "cycle_time": 1, "yield": 1, "priority": 1, "status": "active"}],
+        "process_outputs": [{"process": "m", "item": "ore", "quantity": 1}],
+        "lanes": [{"id": "l", "item": "ore", "origin": "M", "destination": "D", "lead_time": 0, "priority": 1, "status": "active"}],
+        "stocks": [{"site": "D", "item": "ore", "initial": 0, "policy": "base_stock", "level": 10}],
+        "trade_rules": [{"id": "lic", "origin_country": "CN", "destination_country": "JP", "items": "g", "start": "2025-12-01",
+                         "effect": "license", "fraction": 0.5}],
+    }
+    net = load(tmp_path_factory.mktemp("lic") / "lic", tables, start="2026-01", end="2026-07")
+    return allyforge.simulate(net, parse_scenario("name: lic\nsamples: 1\n"))
+
+
+def test_licensed_lane_reorders_what_it_carries_later(licensed):
+    assert _series(licensed, "process", "m")[:6] == [5, 0, 2.5, 0, 1.25, 0]
+    assert _series(licensed, "lane", "l")[:6] == [0, 5, 0, 2.5, 0, 1.25]
+    f = licensed.to_frame("node")
+    assert f[f["node"] == "ore@D"]["on_hand"].round(12).tolist()[:6] == [0, 5, 5, 7.5, 7.5, 8.75]
+
+
+# --- S6.2: a process asks its inputs for the runs its capacity held back -------------------
+# Widgets at F are a base-stock point (level 8, empty), made by f (1 ore per run, capacity 4,
+# cycle 1) from ore on an open zero-lead lane l from mine m (capacity 100, cycle 1, no stock).
+# Worked by hand:
+#   t0: F orders 8 runs; f wants 4 (4 held by capacity) and asks l for 4 ore; m runs 4.
+#   t1: no order (IP = 8 on order); f wants 4, all on order; l ships m's 4; f runs 4.
+#   t2: f wants its 4 held runs and asks l for their ore (never asked before); m runs 4; f has no ore.
+#   t3: l ships 4; f runs 4.  t4: F holds 8 widgets.
+# (Treating the held runs as already ordered would leave F at 4 widgets for good.)
+
+
+@pytest.fixture(scope="module")
+def held(tmp_path_factory):
+    tables = {
+        "items": [{"id": "ore", "name": "ore", "unit": "t", "kind": "mineral"},
+                  {"id": "widget", "name": "widget", "unit": "each", "kind": "end_item"}],
+        "programs": [{"id": "widget-us", "item": "widget", "party": "US"}],
+        "demands": [{"site": "F", "item": "widget", "party": "US", "period": "2026-07", "quantity": 1, "priority": 1, "backorder": "true"}],
+        "sites": [{"id": "M", "name": "M", "country": "AU", "kind": "mine", "party": "US", "sector": "civil"},
+                  {"id": "F", "name": "F", "country": "AU", "kind": "plant", "party": "US", "sector": "civil"}],
+        "processes": [{"id": "m", "site": "M", "capacity": 100, "cycle_time": 1, "yield": 1, "priority": 1, "status": "active"},
+                      {"id": "f", "site": "F", "capacity": 4, "cycle_time": 1, "yield": 1, "priority": 1, "status": "active"}],
+        "process_inputs": [{"process": "f", "item": "ore", "quantity": 1}],
+        "process_outputs": [{"process": "m", "item": "ore", "quantity": 1}, {"process": "f", "item": "widget", "quantity": 1}],
+        "lanes": [{"id": "l", "item": "ore", "origin": "M", "destination": "F", "lead_time": 0, "priority": 1, "status": "active"}],
+        "stocks": [{"site": "F", "item": "widget", "initial": 0, "policy": "base_stock", "level": 8}],
+    }
+    net = load(tmp_path_factory.mktemp("held") / "held", tables, start="2026-01", end="2026-07")
+    return allyforge.simulate(net, parse_scenario("name: held\nsamples: 1\n"))
+
+
+def test_process_orders_inputs_for_runs_capacity_held(held):
+    assert _series(held, "process", "f")[:6] == [0, 4, 0, 4, 0, 0]
+    assert _series(held, "process", "m")[:6] == [4, 0, 4, 0, 0, 0]
+    f = held.to_frame("node")
+    assert f[f["node"] == "widget@F"]["on_hand"].round(12).tolist()[:6] == [0, 0, 4, 4, 8, 8]

@@ -91,7 +91,7 @@ class Drivers:
     processes: pd.Index
     lanes: pd.Index
     demands: pd.DataFrame  # one row per demand stream (site, item, party) with priority, backorder, currency
-    rules: pd.DataFrame  # trade rules in force, with the lanes each touches
+    rules: pd.DataFrame  # trade rules in force, the lanes each touches, whether it acts within the horizon
     base_capacity: np.ndarray  # [P, T] runs/period; candidate processes 0
     base_lane_capacity: np.ndarray  # [L] units/period; inf when blank; candidate lanes 0
     base_lane_open: np.ndarray  # [L, T] share of flow trade rules allow
@@ -348,7 +348,7 @@ def resolve(network: Network, scenario: Scenario, samples: int | np.ndarray | No
     base_open = np.ones((L, T))
     delay = np.zeros((L, T), dtype=np.int64)
     delay_share = np.zeros((L, T))
-    touched = []
+    touched, in_horizon = [], []
     for j, r in enumerate(rules.to_dict("records")):
         its = set()
         for n in r["items"]:
@@ -356,6 +356,7 @@ def resolve(network: Network, scenario: Scenario, samples: int | np.ndarray | No
         idx = _rule_lanes(lf, its, r["origin_country"], r["destination_country"], r["end_use"] or "any")
         touched.append(tuple(lanes.index[idx]))
         w = cal.window_fraction(_date(r["start"]), _date(r["end"]))[hz]
+        in_horizon.append(bool(len(idx)) and bool((w > 0).any()))
         if r["effect"] == "ban":
             base_open[idx] *= 1.0 - w
         elif r["effect"] == "license":
@@ -367,7 +368,7 @@ def resolve(network: Network, scenario: Scenario, samples: int | np.ndarray | No
                 upd = (w > 0)[None, :] & (d >= delay[idx])
                 delay[idx] = np.where(upd, d, delay[idx])
                 delay_share[idx] = np.where(upd, np.maximum(w[None, :], delay_share[idx]), delay_share[idx])
-    rules = rules.assign(lanes=touched) if len(rules) else rules.assign(lanes=[])
+    rules = rules.assign(lanes=touched, in_horizon=in_horizon) if len(rules) else rules.assign(lanes=[], in_horizon=[])
 
     # demand streams (site, item, party): quantity per period, priority, backorder rule, cost
     dem = net.table("demands").reset_index()

@@ -1,12 +1,16 @@
 """Which constraint is behind a shortfall (docs/simulation.md S12).
 
-From a demand's node, follow the source that cut the most, name its largest cut,
-and keep going upstream while that cut is an upstream shortage. Works per sample on
-the cut totals the engine accumulated.
+From a demand's node, follow the sources that cut the most, largest first, into the
+first branch that ends at a real constraint (a trade rule or cut, a lane cap, a
+capacity, an outage, a source with no supply). A cut that is only the delay of an
+order travelling upstream (the origin made it, one cycle later) names nothing, so a
+larger such cut does not hide a smaller real one. Works per sample on the cut
+totals the engine accumulated.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,14 +21,22 @@ if TYPE_CHECKING:
     from allyforge.scenario import Drivers
     from allyforge.simulate.compiled import Compiled
 
+TIMING = "timing (orders past due at the horizon start, or demand above plan)"
+CUT_KEYS = ("lane_rule", "lane_cap", "lane_origin", "proc_cap", "input", "outage")
+EPS = 1e-9
+
 
 def lane_rule_labels(c: Compiled, drv: Drivers) -> list[str]:
-    """Per lane, the trade rules in force and the events that restrict it."""
+    """Per lane, the trade rules in force within the horizon and the events that restrict it."""
     L = len(c.lane_origin)
     names: list[list[str]] = [[] for _ in range(L)]
     lanes = list(drv.lanes)
     pos = {l: i for i, l in enumerate(lanes)}
-    for rid, ls in zip(drv.rules.get("id", []), drv.rules.get("lanes", [])):
+    rules = drv.rules
+    active = rules.get("in_horizon", [True] * len(rules.get("id", [])))
+    for rid, ls, on in zip(rules.get("id", []), rules.get("lanes", []), active):
+        if not on:
+            continue
         for l in ls:
             names[pos[l]].append(f"trade rule {rid}")
     for e in drv.effects:
@@ -36,75 +48,94 @@ def lane_rule_labels(c: Compiled, drv: Drivers) -> list[str]:
     return ["; ".join(dict.fromkeys(n)) or "trade rule" for n in names]
 
 
+@dataclass
+class _Graph:
+    """What every sample's trace reads: names and, per node or process, the edges into it."""
+
+    c: Compiled
+    rule_labels: list[str]
+    lanes: list[str]
+    procs: list[str]
+    nodes: list[tuple[str, str]]  # tuples: MultiIndex item access is slow in a loop
+    inbound: list[np.ndarray]
+    producers: list[np.ndarray]
+    inputs: list[np.ndarray]
+
+    @classmethod
+    def of(cls, c: Compiled, drv: Drivers) -> _Graph:
+        return cls(c, lane_rule_labels(c, drv), list(drv.lanes), list(drv.processes), list(c.nodes),
+                   [np.flatnonzero(c.lane_dest == n) for n in range(c.N)], [np.flatnonzero(c.out_node == n) for n in range(c.N)],
+                   [np.flatnonzero(c.in_proc == p) for p in range(len(c.cycle))])
+
+
+class _Tracer:
+    """One sample's cut totals on the graph; `label(node)` is memoized."""
+
+    def __init__(self, g: _Graph, cuts: dict[str, np.ndarray], s: int):
+        self.g, self.c = g, g.c
+        self.cut = {k: cuts[k][s] for k in CUT_KEYS}
+        self.memo: dict[int, str | None] = {}
+
+    def label(self, n: int) -> str | None:
+        """The binding constraint upstream of node n, or None when its sources only lagged."""
+        if n in self.memo:
+            return self.memo[n]
+        self.memo[n] = None  # the graph is acyclic; this only guards against a malformed one
+        self.memo[n] = out = self._resolve(n)
+        return out
+
+    def _lane(self, l: int) -> str:
+        site_o, item = self.g.nodes[int(self.c.lane_origin[l])]
+        return f"{item} from {site_o} to {self.g.nodes[int(self.c.lane_dest[l])][0]}"
+
+    def _resolve(self, n: int) -> str | None:
+        c, cut, g = self.c, self.cut, self.g
+        site, item = g.nodes[n]
+        lanes_in = g.inbound[n] if not c.produced[n] else ()
+        makers = g.producers[n]
+        if not len(lanes_in) and not len(makers):
+            return f"stock of {item} at {site} (no supply)"
+        # (weight in units of this node's item, terminal label or None, upstream nodes to follow)
+        options: list[tuple[float, str | None, tuple[int, ...]]] = []
+        for l in lanes_in:
+            options.append((float(cut["lane_rule"][l]), f"{g.rule_labels[l]} ({self._lane(l)})", ()))
+            options.append((float(cut["lane_cap"][l]), f"lane capacity {g.lanes[l]}", ()))
+            options.append((float(cut["lane_origin"][l]), None, (int(c.lane_origin[l]),)))
+        for e in makers:
+            p = int(c.out_proc[e])
+            gain = float(c.out_qty[e] * c.yld[p])
+            capcut = float(cut["proc_cap"][p])
+            outage = cut["outage"][p] > 0.5 * capcut
+            options.append((capcut * gain, f"outage at {c.proc_site[p]}" if outage else f"capacity of {g.procs[p]}", ()))
+            ei = g.inputs[p]
+            if len(ei):
+                short = cut["input"][ei]
+                for j in np.argsort(-short, kind="stable"):
+                    options.append((float(short[j]) * gain, None, (int(c.in_node[ei[j]]),)))
+        options.sort(key=lambda o: -o[0])
+        for w, terminal, upstream in options:
+            if w <= EPS:
+                break
+            if terminal is not None:
+                return terminal
+            found = self.label(upstream[0])
+            if found is not None:
+                return found
+        return None
+
+
 def attribute(c: Compiled, drv: Drivers, cuts: dict[str, np.ndarray], short_streams: np.ndarray) -> np.ndarray:
     """Label of the binding constraint per (sample, stream) where `short_streams[S, D]` is True, else ''."""
     S, D = short_streams.shape
     out = np.full((S, D), "", dtype=object)
     if not short_streams.any():
         return out
-    nodes = list(c.nodes)  # tuples: MultiIndex item access is slow in a loop
-    rule_labels = lane_rule_labels(c, drv)
-    lanes = list(drv.lanes)
-    procs = list(drv.processes)
-    inbound = [np.flatnonzero(c.lane_dest == n) for n in range(c.N)]
-    producers = [np.flatnonzero(c.out_node == n) for n in range(c.N)]
-    out_gain = c.out_qty * c.yld[c.out_proc]
-    memo: dict[tuple, str] = {}
-    keys = ("lane_rule", "lane_cap", "lane_origin", "proc_cap", "input", "outage")
+    g = _Graph.of(c, drv)
+    memo: dict[bytes, _Tracer] = {}
     for s, k in zip(*np.nonzero(short_streams)):
-        key = (int(k), b"".join(cuts[x][s].tobytes() for x in keys))
-        if key in memo:  # samples with the same cuts trace the same way
-            out[s, k] = memo[key]
-            continue
-        n = int(c.dem_node[k])
-        seen = set()
-        label = ""
-        while n not in seen:
-            seen.add(n)
-            site, item = nodes[n]
-            lanes_in = inbound[n] if not c.produced[n] else np.zeros(0, int)
-            edges = producers[n]
-            if not len(lanes_in) and not len(edges):
-                label = f"stock of {item} at {site} (no supply)"
-                break
-            lane_def = cuts["lane_rule"][s, lanes_in] + cuts["lane_cap"][s, lanes_in] + cuts["lane_origin"][s, lanes_in]
-            proc_def = (cuts["proc_cap"][s, c.out_proc[edges]] + _input_short(c, cuts, s, c.out_proc[edges])) * out_gain[edges]
-            best_lane = float(lane_def.max()) if len(lane_def) else 0.0
-            best_proc = float(proc_def.max()) if len(proc_def) else 0.0
-            if max(best_lane, best_proc) <= 1e-9:
-                label = "timing (orders past due at the horizon start, or demand above plan)"
-                break
-            if best_lane >= best_proc:
-                l = int(lanes_in[int(np.argmax(lane_def))])
-                parts = {"rule": cuts["lane_rule"][s, l], "cap": cuts["lane_cap"][s, l], "origin": cuts["lane_origin"][s, l]}
-                top = max(parts, key=parts.get)
-                if top == "rule":
-                    label = rule_labels[l]
-                    break
-                if top == "cap":
-                    label = f"lane capacity {lanes[l]}"
-                    break
-                n = int(c.lane_origin[l])
-                label = f"stock of {nodes[n][1]} at {nodes[n][0]}"
-                continue
-            p = int(c.out_proc[edges[int(np.argmax(proc_def))]])
-            capcut = cuts["proc_cap"][s, p]
-            inp = _input_short(c, cuts, s, np.array([p]))[0]
-            if capcut >= inp:
-                label = f"outage at {c.proc_site[p]}" if cuts["outage"][s, p] > 0.5 * capcut else f"capacity of {procs[p]}"
-                break
-            ei = np.flatnonzero(c.in_proc == p)
-            e = int(ei[int(np.argmax(cuts["input"][s, ei]))])
-            n = int(c.in_node[e])
-            label = f"stock of {nodes[n][1]} at {nodes[n][0]}"
-        out[s, k] = memo[key] = label
+        key = b"".join(cuts[x][s].tobytes() for x in CUT_KEYS)
+        tr = memo.get(key)
+        if tr is None:  # samples with the same cuts trace the same way
+            tr = memo[key] = _Tracer(g, cuts, int(s))
+        out[s, k] = tr.label(int(c.dem_node[k])) or TIMING
     return out
-
-
-def _input_short(c: Compiled, cuts: dict[str, np.ndarray], s: int, procs: np.ndarray) -> np.ndarray:
-    """Runs lost to missing inputs per process (the limiting input's share, which is the whole loss)."""
-    res = np.zeros(len(procs))
-    for j, p in enumerate(procs):
-        ei = np.flatnonzero(c.in_proc == p)
-        res[j] = cuts["input"][s, ei].max() if len(ei) else 0.0
-    return res

@@ -67,6 +67,8 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
     wip = np.zeros((S, P))
     lane_bl = np.zeros((S, L))
     proc_bl = np.zeros((S, P))
+    lane_ord = np.zeros((S, L))  # open orders with the origin (S5.5)
+    proc_ord = np.zeros((S, P))  # runs whose inputs are on order (S6.6)
     dem_bl = np.zeros((S, D))
     cuts = {k: np.zeros((S, n)) for k, n in (("lane_rule", L), ("lane_cap", L), ("lane_origin", L), ("proc_cap", P), ("input", E), ("outage", P))}
 
@@ -133,6 +135,10 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
         owed = _scatter(due, Mdem)
         on_order = _scatter(lane_bl + in_transit, Mld) + _scatter(proc_bl + wip, Mout)
         X = np.zeros((S, N))
+        asked = lane_ord + pship
+        passed = np.zeros((S, L))
+        p_asked = proc_ord + pruns
+        p_passed = np.zeros((S, P))
         carried = np.zeros((S, L))
         unplaced = np.zeros((S, L))
         want = np.zeros((S, P))
@@ -163,7 +169,8 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
                 left = np.where(p0 > 0, pool[:, rq.dest_inv] / np.where(p0 > 0, p0, 1.0), 0.0)
                 unplaced[:, ll] = cut * left
                 carried[:, ll] = carry
-                X[:, rq.origin_u] += _scatter(np.maximum(0.0, carry - base), rq.origin_M)
+                passed[:, ll] = np.maximum(0.0, carry - asked[:, ll])
+                X[:, rq.origin_u] += _scatter(passed[:, ll], rq.origin_M)
                 owed[:, rq.origin_u] += _scatter(carry, rq.origin_M)
             pl = rq.procs
             if len(pl):
@@ -181,10 +188,11 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
                 w = np.minimum(req, cap[:, pl])
                 proc_req[:, pl] = req
                 want[:, pl] = w
+                newly = np.maximum(0.0, w - p_asked[:, pl])
+                p_passed[:, pl] = newly
                 if len(rq.in_edges):
                     ie = rq.in_edges
-                    passed = np.maximum(0.0, w - base_p)
-                    X[:, rq.in_u] += _scatter(passed[:, rq.in_ploc] * c.in_qty[ie], rq.in_M)
+                    X[:, rq.in_u] += _scatter(newly[:, rq.in_ploc] * c.in_qty[ie], rq.in_M)
                     owed[:, rq.in_u] += _scatter(w[:, rq.in_ploc] * c.in_qty[ie], rq.in_M)
 
         # S3.3 allocate and ship, upstream first along zero-lead lanes (S8); local to each level
@@ -275,7 +283,9 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
         lost = np.where(c.dem_backorder, 0.0, unmet)
         cuts["lane_origin"] += carried - shipped
         lane_bl = unplaced + np.maximum(carried - shipped, 0.0)
+        lane_ord = np.minimum(lane_bl, np.maximum(0.0, asked + passed - shipped))
         proc_bl = proc_req - runs
+        proc_ord = np.minimum(proc_bl, np.maximum(0.0, p_asked + p_passed - runs))
 
         ci = CATEGORIES.index
         costs[:, :, ci("holding"), t] += _by_party((on_hand + reserve) * cm.holding[:, t], cm.node_party, Q)
@@ -335,7 +345,7 @@ def _request_level(c: Compiled, nl: np.ndarray, ll: np.ndarray, pl: np.ndarray) 
     in_pl[pl] = True
     ploc = np.full(len(c.cycle), -1)
     ploc[pl] = np.arange(len(pl))
-    oe = np.flatnonzero(in_pl[c.out_proc] & ~c.base_stock[c.out_node])
+    oe = np.flatnonzero(in_pl[c.out_proc])  # a base-stock node's order asks its makers too (S7.2)
     ie = np.flatnonzero(in_pl[c.in_proc])
     in_u, _, in_M = _local(c.in_node[ie])
     return _RequestLevel(

@@ -198,6 +198,8 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
     wip = {p: 0.0 for p in P}
     lane_bl = {l: 0.0 for l in Ls}
     proc_bl = {p: 0.0 for p in P}
+    lane_ord = {l: 0.0 for l in Ls}  # open orders with the origin (S5.5)
+    proc_ord = {p: 0.0 for p in P}  # runs whose inputs are on order (S6.6)
     dem_bl = [0.0] * len(streams)
     rec: dict[str, dict] = {k: {} for k in ("on_hand", "reserve", "shipped", "runs", "delivered", "backlog", "lost")}
 
@@ -236,6 +238,10 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
             for n, q in outputs[p]:
                 on_order[n] += (proc_bl[p] + wip[p]) * q * yld[p]
         X = defaultdict(float)
+        asked = {l: plan_ship[l][t] + lane_ord[l] for l in Ls}
+        passed = {l: 0.0 for l in Ls}
+        p_asked = {p: plan_runs[p][t] + proc_ord[p] for p in P}
+        p_passed = {p: 0.0 for p in P}
         carried = {l: 0.0 for l in Ls}
         base = {l: 0.0 for l in Ls}
         unplaced = {l: 0.0 for l in Ls}
@@ -264,22 +270,23 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
                         pool -= take
                 for l in ins:
                     unplaced[l] = cut[l] * (pool / pool0) if pool0 > 0 else 0.0
-                    X[L[l]["o"]] += max(0.0, carried[l] - base[l])
+                    passed[l] = max(0.0, carried[l] - asked[l])
+                    X[L[l]["o"]] += passed[l]
                     owed[L[l]["o"]] += carried[l]
             for p in makers[n]:
                 outputs_seen[p] += 1
                 if outputs_seen[p] < len(outputs[p]):
                     continue
                 xr = 0.0
-                for m, q in outputs[p]:
-                    if m in base_level:
-                        continue
+                for m, q in outputs[p]:  # a base-stock node's order asks its makers too (S7.2)
                     xr = max(xr, X[m] * maker_share(p, m, t) / (q * yld[p]))
                 b = proc_bl[p] + plan_runs[p][t]
                 req[p] = b + xr
                 want[p] = min(req[p], cap[t][p])
+                p_asked[p] = proc_ord[p] + plan_runs[p][t]
+                p_passed[p] = max(0.0, want[p] - p_asked[p])
                 for a, q in inputs[p]:
-                    X[a] += max(0.0, want[p] - b) * q
+                    X[a] += p_passed[p] * q
                     owed[a] += want[p] * q
         for p in P:  # processes making nothing the loop visits (no outputs) still request
             if not outputs[p]:
@@ -361,8 +368,10 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
             lost[k] = 0.0 if s["backorder"] else unmet
         for l in Ls:
             lane_bl[l] = unplaced[l] + max(carried[l] - shipped[l], 0.0)
+            lane_ord[l] = min(lane_bl[l], max(0.0, asked[l] + passed[l] - shipped[l]))
         for p in P:
             proc_bl[p] = req[p] - runs[p]
+            proc_ord[p] = min(proc_bl[p], max(0.0, p_asked[p] + p_passed[p] - runs[p]))
 
         for n in nodes:
             rec["on_hand"][(n, t)] = on_hand[n]
