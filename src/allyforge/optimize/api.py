@@ -11,7 +11,7 @@ import yaml
 
 from allyforge.network import Network
 from allyforge.optimize.data import PlanningData
-from allyforge.optimize.portfolio import PortfolioSolution, budget_table, purchase_options, solve_portfolio
+from allyforge.optimize.portfolio import PortfolioSolution, budget_table, purchase_options, saa_solver
 from allyforge.optimize.solve import Plan, solve_planning
 from allyforge.scenario import Scenario, resolve
 
@@ -98,21 +98,23 @@ def optimize(
         data = PlanningData(drv, drv.sample_ids, extra_stockpiles=tuple(sorted({f"{o.site}/{o.target}" for o in opts if o.kind == "stockpile"})))
         budgets = budget_table(network, drv, budget)
         eval_seed = sc.seed + EVAL_SEED_OFFSET
-        say("out-of-sample baseline (simulator)", 0.25)
+        say("out-of-sample baseline (simulator)", 0.2)
         before = evaluate(network, sc, eval_samples, eval_seed)
+        say("loading the sampled recourse problems", 0.25)
+        saa = saa_solver(data, opts, solver=solver, seed=sc.seed)
         scales = [1.0, *[s for s in (pareto or ()) if s != 1.0]]
         curve = []
         main: PortfolioSolution | None = None
-        none_in_sample = solve_portfolio(data, opts, budgets, solver=solver, seed=sc.seed, fixed={})
+        none_in_sample = saa.evaluate({})
         for k, s in enumerate(scales):
             say(f"portfolio at {s:g} x budget", 0.3 + 0.6 * k / len(scales))
-            sol = solve_portfolio(data, opts, budgets.assign(budget=budgets["budget"] * s), solver=solver, seed=sc.seed, time_limit=time_limit)
+            sol = saa.solve(budgets.assign(budget=budgets["budget"] * s), time_limit=time_limit)
             after = evaluate(network, with_investments(sc, sol.chosen), eval_samples, eval_seed) if len(sol.chosen) else before
             cost = _cost_rows(network, sol.chosen, budgets)
             curve.append({"budget_scale": s, "cost_base": float(cost["cost_base"].sum()), "candidates": ";".join(sol.chosen["candidate"]),
                           "expected_shortfall": _stats(after["unit_periods"])["expected"], "p90_shortfall": _stats(after["unit_periods"])["p90"],
                           "in_sample_expected_shortfall": _stats(sol.in_sample_unit_periods)["expected"],
-                          "expected_short_at_end": _stats(after["short_at_end"])["expected"]})
+                          "expected_short_at_end": _stats(after["short_at_end"])["expected"], "condition": sol.solver.get("condition")})
             if s == 1.0:
                 main, main_after, main_cost = sol, after, cost
         assert main is not None
@@ -130,11 +132,11 @@ def optimize(
             plan.cost_per_unit_avoided[key] = total / avoided if avoided > 1e-9 else (float("nan") if total else 0.0)
         plan.portfolio = main.chosen
         plan.portfolio_costs = main_cost
-        plan.cost_per_unit_avoided = total / avoided if avoided > 1e-9 else (np.nan if total else 0.0)
         plan.pareto = pd.DataFrame(curve).sort_values("budget_scale").reset_index(drop=True)
         plan.budgets = budgets
         plan.invest_scenario = with_investments(sc, main.chosen)
-        plan.extra["saa"] = {"samples": n_saa, "eval_samples": eval_samples, "eval_seed": eval_seed, "solver": main.solver}
+        plan.extra["saa"] = {"samples": n_saa, "distinct_samples": int(main.solver.get("groups", n_saa)), "eval_samples": eval_samples,
+                             "eval_seed": eval_seed, "solver": main.solver}
     say("done", 1.0)
     return plan
 

@@ -54,6 +54,18 @@ class PlanningData:
     drivers: Drivers
     sample_ids: np.ndarray
     extra_stockpiles: tuple[str, ...] = ()  # site/item nodes a candidate stockpile may fill
+    weights: np.ndarray | None = None  # per chosen sample, summing to 1 (default: equal, the sample average)
+
+    @cached_property
+    def sample_weights(self) -> np.ndarray:
+        """Weight of each chosen sample in the objective: the sample average, or a grouped one (SampleGroups)."""
+        S = len(self.sample_ids)
+        if self.weights is None:
+            return np.full(S, 1.0 / S)
+        w = np.asarray(self.weights, float)
+        if w.shape != (S,) or (w < 0).any() or not np.isclose(w.sum(), 1.0):
+            raise ValueError("sample weights need one non-negative weight per sample, summing to 1")
+        return w
 
     @property
     def net(self) -> Network:
@@ -269,3 +281,39 @@ class PlanningData:
         delayed = np.minimum(self.lead[:, None] + self.drivers.lane_delay, T - t)
         w = self.drivers.lane_delay_share
         return (1 - w) * normal + w * delayed
+
+
+@dataclass(frozen=True)
+class SampleGroups:
+    """Samples whose resolved numbers are identical, merged into one weighted sample.
+
+    The planning model reads a sample only through the arrays compared here, so two such
+    samples have the same recourse problem: the sample average over all samples equals the
+    weighted average over the groups, exactly (an exact scenario reduction, not an
+    approximation). On a scenario whose only drawn parameter is a ban's duration in whole
+    periods, 30 samples fall into at most as many groups as there are distinct durations.
+    """
+
+    representatives: np.ndarray  # sample id standing for each group (its first member)
+    group_of: np.ndarray  # [S] group position of every sample, in the order given
+    counts: np.ndarray  # [G] samples per group
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self.counts / self.counts.sum()
+
+    def expand(self, per_group: np.ndarray) -> np.ndarray:
+        """Per-group values (first axis) back to one value per sample."""
+        return np.asarray(per_group)[self.group_of]
+
+
+def distinct_samples(data: PlanningData) -> SampleGroups:
+    """Group `data`'s samples by every per-sample array a planning model reads (byte-exact)."""
+    per_sample = [data.capacity, data.lane_capacity, data.lane_open, data.demand, data.stock_change("add"), data.stock_change("release")]
+    first: dict[bytes, int] = {}
+    group_of = np.empty(len(data.sample_ids), np.int64)
+    for s in range(len(data.sample_ids)):
+        key = b"".join(np.ascontiguousarray(a[s]).tobytes() for a in per_sample)
+        group_of[s] = first.setdefault(key, len(first))
+    _, first_member = np.unique(group_of, return_index=True)  # groups are numbered by first appearance
+    return SampleGroups(np.asarray(data.sample_ids)[first_member], group_of, np.bincount(group_of))

@@ -177,16 +177,15 @@ class PlanningBuilder:
 
     # --- objective -----------------------------------------------------------------
     def objective(self) -> None:
-        """Mean over samples of shortfall penalties (backorder costs) + holding + production + transport,
-        plus first-stage costs (`extra_cost`)."""
+        """Mean over samples (weighted, `PlanningData.sample_weights`) of shortfall penalties (backorder
+        costs) + holding + production + transport, plus first-stage costs (`extra_cost`)."""
         d = self.d
-        w = 1.0 / len(self.c_sample)
-        S = len(self.c_sample)
+        w = d.sample_weights[:, None, None]
         parts = [(self.short, d.shortfall_cost), (self.stock, d.holding), (self.runs, d.run_cost), (self.ship, d.lane_cost + self._transit_holding())]
         if len(self.c_stockpile):
             parts.append((self.reserve, d.holding[d.node_labels.get_indexer(self.c_stockpile)]))
-        # one flat expression over every (variable, coefficient) pair, mean over samples
-        pairs = [(self.labels(v).ravel(), np.broadcast_to(c[None], (S, *c.shape)).ravel() * w) for v, c in parts]
+        # one flat expression over every (variable, coefficient) pair, (weighted) mean over samples
+        pairs = [(self.labels(v).ravel(), (c[None] * w).ravel()) for v, c in parts]
         pairs += [(np.asarray(lab).ravel(), np.asarray(c, float).ravel()) for lab, c in self.extra_cost]
         labs = np.concatenate([p[0] for p in pairs])
         coefs = np.concatenate([p[1] for p in pairs])
