@@ -63,8 +63,9 @@ def _cost_rows(net: Network, chosen: pd.DataFrame, budgets: pd.DataFrame) -> pd.
         bt = budgets[(budgets["party"] == r.party) & (budgets["fiscal_year"] == r.fiscal_year)]
         pc = bt["currency"].iloc[0] if len(bt) else net.base_currency
         rows.append({"party": r.party, "fiscal_year": r.fiscal_year, "currency": pc,
-                     "cost": r.cost * net.rate(pc, r.fiscal_year) / net.rate(r.currency, r.fiscal_year),
-                     "cost_base": r.cost / net.rate(r.currency, r.fiscal_year)})
+                     "cost": net.convert(r.cost, r.currency, pc, r.fiscal_year),
+                     # base currency by the rates of the purchase period's base fiscal year, as the simulator (S11.5)
+                     "cost_base": float(r.cost * net.to_base(r.currency, net.base_fiscal_years([r.period]))[0])})
     df = pd.DataFrame(rows, columns=["party", "fiscal_year", "currency", "cost", "cost_base"])
     return df.groupby(["party", "fiscal_year", "currency"], as_index=False)[["cost", "cost_base"]].sum()
 

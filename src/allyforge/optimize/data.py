@@ -23,30 +23,6 @@ from allyforge.scenario import Drivers
 UNPRICED_SHORTFALL = 1.0e6  # base currency per unit per period for a priority-1 stream without a backorder cost
 
 
-def base_fiscal_years(net: Network, periods: tuple[str, ...]) -> np.ndarray:
-    """Rates are per fiscal year of the base currency's party (calendar year if none) - as the simulator."""
-    parties = net.table("parties")
-    own = parties.index[parties["currency"].eq(net.base_currency)]
-    if len(own):
-        return np.array([net.fiscal_year_of(own[0], p) for p in periods])
-    return np.array([int(p[:4]) for p in periods])
-
-
-def to_base(net: Network, currency: object, fys: np.ndarray) -> np.ndarray:
-    """Factor per period turning an amount in `currency` into the base currency."""
-    cur = currency if isinstance(currency, str) and currency else net.base_currency
-    rates = {int(f): net.rate(cur, int(f)) for f in np.unique(fys)}
-    return np.array([1.0 / rates[int(f)] for f in fys])
-
-
-def _per_period(net: Network, amounts: np.ndarray, currencies: list, fys: np.ndarray) -> np.ndarray:
-    out = np.zeros((len(amounts), len(fys)))
-    for cur in set(map(str, currencies)):
-        sel = np.array([str(c) == cur for c in currencies], bool)
-        out[sel] = np.nan_to_num(amounts[sel])[:, None] * to_base(net, None if cur in ("nan", "None", "") else cur, fys)[None, :]
-    return out
-
-
 @dataclass
 class PlanningData:
     """Arrays over samples S, processes P, lanes L, stock points N, stockpiles K, demand streams D, periods T."""
@@ -77,7 +53,7 @@ class PlanningData:
 
     @cached_property
     def fys(self) -> np.ndarray:
-        return base_fiscal_years(self.net, self.periods)
+        return self.net.base_fiscal_years(self.periods)
 
     @cached_property
     def _rows(self) -> np.ndarray:
@@ -235,26 +211,23 @@ class PlanningData:
         st = self.stocks
         own = st["holding_cost"].groupby(level=0).first().reindex(self.node_labels).to_numpy(float)
         h = np.where(np.isnan(own), h, own)
-        return _per_period(self.net, h, list(items["currency"].reindex(item_of)), self.fys)
+        return self.net.in_base(h, list(items["currency"].reindex(item_of)), self.fys)
 
     @cached_property
     def run_cost(self) -> np.ndarray:
         p = self.processes
-        return _per_period(self.net, p["cost_per_run"].to_numpy(float), list(p["currency"]), self.fys)
+        return self.net.in_base(p["cost_per_run"].to_numpy(float), list(p["currency"]), self.fys)
 
     @cached_property
     def lane_cost(self) -> np.ndarray:
         ln = self.lanes
-        return _per_period(self.net, ln["cost_per_unit"].to_numpy(float), list(ln["currency"]), self.fys)
+        return self.net.in_base(ln["cost_per_unit"].to_numpy(float), list(ln["currency"]), self.fys)
 
     @cached_property
     def shortfall_cost(self) -> np.ndarray:
         """[D, T] base currency per unit short per period; streams without a cost get UNPRICED_SHORTFALL / priority."""
         drv = self.drivers
-        out = np.zeros_like(drv.backorder_cost)
-        for cur in set(drv.demands["currency"]):
-            sel = drv.demands["currency"].eq(cur).to_numpy()
-            out[sel] = drv.backorder_cost[sel] * to_base(self.net, cur, self.fys)[None, :]
+        out = drv.backorder_cost * self.net.in_base(np.ones(len(drv.demands)), list(drv.demands["currency"]), self.fys)
         prio = drv.demands["priority"].to_numpy(float)
         unpriced = ~(out > 0)
         out = np.where(unpriced, UNPRICED_SHORTFALL / np.maximum(prio, 1)[:, None], out)

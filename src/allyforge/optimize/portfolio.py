@@ -21,7 +21,7 @@ import pandas as pd
 import xarray as xr
 
 from allyforge.network import Network
-from allyforge.optimize.data import PlanningData, SampleGroups, distinct_samples, to_base
+from allyforge.optimize.data import PlanningData, SampleGroups, distinct_samples
 from allyforge.optimize.planning import PlanningBuilder, PlanningModel
 from allyforge.optimize.rows import Terms
 from allyforge.scenario import Drivers
@@ -89,8 +89,7 @@ def budget_table(net: Network, drv: Drivers, override: dict[str, float] | None =
     b = net.table("budgets").reset_index()
     purpose = b["purpose"].fillna("total").astype(str) if "purpose" in b else pd.Series("total", index=b.index)
     for party, fy in sorted(years):
-        cur = parties.loc[party, "currency"]
-        cur = cur if isinstance(cur, str) and cur else net.base_currency
+        cur = net.currency_or_base(parties.loc[party, "currency"])
         source = "override"
         if override is not None and party in override:
             amount = float(override[party])
@@ -99,7 +98,7 @@ def budget_table(net: Network, drv: Drivers, override: dict[str, float] | None =
             source = MITIGATION if (here & purpose.eq(MITIGATION)).any() else "total"
             sel = b[here & (purpose.eq(MITIGATION) if source == MITIGATION else ~purpose.eq(MITIGATION))]
             # budget currency -> party currency through rates of that fiscal year
-            amount = float(sum(r["amount"] * net.rate(cur, fy) / net.rate(r["currency"], fy) for _, r in sel.iterrows()))
+            amount = float(sum(net.convert(r["amount"], r["currency"], cur, fy) for _, r in sel.iterrows()))
             source = source if len(sel) else "none"
         rows.append({"party": party, "fiscal_year": fy, "currency": cur, "budget": amount * scale, "source": source})
     return pd.DataFrame(rows, columns=["party", "fiscal_year", "currency", "budget", "source"])
@@ -116,14 +115,13 @@ def option_spend(net: Network, options: list[PurchaseOption], budgets: pd.DataFr
     A = np.zeros((len(keys), len(options)))
     for j, o in enumerate(options):
         k = f"{o.party}/FY{o.fiscal_year}"
-        pc = bt["currency"].get(k, net.base_currency)
-        A[pos[k], j] = o.cost * net.rate(pc, o.fiscal_year) / net.rate(o.currency, o.fiscal_year)
+        A[pos[k], j] = net.convert(o.cost, o.currency, bt["currency"].get(k, net.base_currency), o.fiscal_year)
     return keys, A, np.array([float(bt["budget"].get(k, 0.0)) for k in keys])
 
 
 def option_tie_break(net: Network, data: PlanningData, options: list[PurchaseOption]) -> np.ndarray:
     """Objective weight of each purchase option: TIE_BREAK x its cost in base currency (never spend for nothing)."""
-    return np.array([TIE_BREAK * o.cost * to_base(net, o.currency, data.fys[[o.period]])[0] for o in options])
+    return np.array([TIE_BREAK * o.cost * net.to_base(o.currency, data.fys[[o.period]])[0] for o in options])
 
 
 class PortfolioBuilder(PlanningBuilder):
@@ -322,7 +320,7 @@ def brute_force_portfolio(data: PlanningData, options: list[PurchaseOption], bud
             bt = budgets[(budgets["party"] == o.party) & (budgets["fiscal_year"] == o.fiscal_year)]
             pc = bt["currency"].iloc[0] if len(bt) else data.net.base_currency
             k = (o.party, o.fiscal_year)
-            spend[k] = spend.get(k, 0.0) + o.cost * data.net.rate(pc, o.fiscal_year) / data.net.rate(o.currency, o.fiscal_year)
+            spend[k] = spend.get(k, 0.0) + data.net.convert(o.cost, o.currency, pc, o.fiscal_year)
         ok = all(v <= float(budgets.loc[(budgets["party"] == p) & (budgets["fiscal_year"] == y), "budget"].sum()) + 1e-9 for (p, y), v in spend.items())
         if not ok:
             continue

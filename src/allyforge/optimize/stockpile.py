@@ -19,7 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from allyforge.network import Network
-from allyforge.optimize.data import PlanningData, to_base
+from allyforge.optimize.data import PlanningData
 from allyforge.optimize.planning import PlanningBuilder
 from allyforge.optimize.rows import Terms
 from allyforge.scenario import Scenario, resolve
@@ -65,7 +65,7 @@ class StockpileBuilder(PlanningBuilder):
         item = [p.split("/", 1)[1] for p in self.points]
         value = items["unit_value"].reindex(item).to_numpy(float)
         cur = list(items["currency"].reindex(item))
-        v = np.array([x * to_base(d.net, c, d.fys[:1])[0] if np.isfinite(x) else 1.0 for x, c in zip(value, cur)])
+        v = np.array([x * d.net.to_base(c, d.fys[:1])[0] if np.isfinite(x) else 1.0 for x, c in zip(value, cur)])
         self.m.add_objective((self.size * xr.DataArray(v, coords=[self.points])).sum())
 
     def chance_constraints(self) -> None:
