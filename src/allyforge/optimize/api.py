@@ -11,7 +11,7 @@ import yaml
 
 from allyforge.network import Network
 from allyforge.optimize.data import PlanningData
-from allyforge.optimize.portfolio import PortfolioSolution, budget_table, purchase_options, saa_solver
+from allyforge.optimize.portfolio import DEFAULT_SAA_GAP, PortfolioSolution, budget_table, purchase_options, saa_solver
 from allyforge.optimize.solve import Plan, solve_planning
 from allyforge.scenario import Scenario, resolve
 
@@ -82,15 +82,21 @@ def optimize(
     candidates: list[str] | None = None,
     pareto: tuple[float, ...] | None = DEFAULT_PARETO,
     time_limit: float | None = None,
+    mip_gap: float = DEFAULT_SAA_GAP,
     progress: Callable[[str, float], None] | None = None,
 ) -> Plan:
     """The planning LP on the scenario's first sample, then (when the pack has candidates) the
-    SAA portfolio at the budgets, its out-of-sample evaluation and the budget-shortfall curve."""
+    SAA portfolio at the budgets, its out-of-sample evaluation and the budget-shortfall curve.
+
+    The SAA runs over `samples` draws (default 30), identical draws merged with their weight;
+    with HiGHS by Benders decomposition, with another solver as one extensive-form MILP; each
+    solve stops at `mip_gap` (relative) or `time_limit` seconds."""
     say = progress or (lambda msg, frac: None)
     sc = scenario.with_overrides(seed=seed)
     n_saa = samples or DEFAULT_SAA_SAMPLES
     say("planning LP", 0.05)
     plan = solve_planning(network, sc, sample=0, solver=solver, seed=sc.seed, time_limit=time_limit)
+    plan.extra["base_currency"] = network.base_currency
     cands = network.table("candidates")
     if candidates is not None or len(cands):
         say(f"resolving {n_saa} sampled disruptions", 0.15)
@@ -109,7 +115,7 @@ def optimize(
         none_in_sample = saa.evaluate({})
         for k, s in enumerate(scales):
             say(f"portfolio at {s:g} x budget", 0.3 + 0.6 * k / len(scales))
-            sol = saa.solve(budgets.assign(budget=budgets["budget"] * s), time_limit=time_limit)
+            sol = saa.solve(budgets.assign(budget=budgets["budget"] * s), time_limit=time_limit, mip_gap=mip_gap)
             after = evaluate(network, with_investments(sc, sol.chosen), eval_samples, eval_seed) if len(sol.chosen) else before
             cost = _cost_rows(network, sol.chosen, budgets)
             curve.append({"budget_scale": s, "cost_base": float(cost["cost_base"].sum()), "candidates": ";".join(sol.chosen["candidate"]),

@@ -28,6 +28,7 @@ import pandas as pd
 from allyforge.optimize.data import PlanningData, SampleGroups, distinct_samples
 from allyforge.optimize.planning import PlanningBuilder
 from allyforge.optimize.portfolio import (
+    DEFAULT_SAA_GAP,
     PortfolioBuilder,
     PortfolioSolution,
     PurchaseOption,
@@ -191,7 +192,7 @@ class BendersSAA:
         ev = self._evaluate(x)
         return self._solution(x, ev, {"condition": "optimal", "iterations": 0, "gap": 0.0, "seconds": 0.0})
 
-    def solve(self, budgets: pd.DataFrame, time_limit: float | None = None, mip_gap: float = 1e-6) -> PortfolioSolution:
+    def solve(self, budgets: pd.DataFrame, time_limit: float | None = None, mip_gap: float = DEFAULT_SAA_GAP) -> PortfolioSolution:
         t0 = time.perf_counter()
         O = len(self.options)
         x = np.zeros(O)
@@ -220,7 +221,7 @@ class BendersSAA:
             iterations += 1
             seen = xm.astype(np.int8).tobytes() in self.evaluated
             ev = self._evaluate(xm)
-            if self.total(xm, ev) < upper:
+            if self.total(xm, ev) < upper and feasible(xm):  # (HiGHS's tolerance could pass a spend a hair over a cap)
                 best_x, best_ev = xm, ev
             if seen and proven:  # the master's optimum is a point already cut exactly there: bounds meet
                 lower = max(lower, min(self.total(best_x, best_ev), bound))

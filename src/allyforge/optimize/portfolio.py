@@ -27,6 +27,7 @@ from allyforge.optimize.rows import Terms
 from allyforge.scenario import Drivers
 
 TIE_BREAK = 1e-6  # objective weight per base-currency unit invested
+DEFAULT_SAA_GAP = 1e-6  # relative optimality gap at which an SAA solve stops
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ class ExtensiveSAA:
             pm = b.build()
         return b, pm
 
-    def solve(self, budgets: pd.DataFrame, time_limit: float | None = None, mip_gap: float = 1e-6) -> PortfolioSolution:
+    def solve(self, budgets: pd.DataFrame, time_limit: float | None = None, mip_gap: float = DEFAULT_SAA_GAP) -> PortfolioSolution:
         return self._run(budgets, None, time_limit, mip_gap)
 
     def evaluate(self, fixed: dict[str, int]) -> PortfolioSolution:
@@ -290,7 +291,7 @@ def solve_portfolio(
     seed: int = 0,
     fixed: dict[str, int] | None = None,
     time_limit: float | None = None,
-    mip_gap: float = 1e-6,
+    mip_gap: float = DEFAULT_SAA_GAP,
     method: str | None = None,
 ) -> PortfolioSolution:
     """The SAA portfolio over `data`'s samples within `budgets` (or the recourse of `fixed` purchases)."""
