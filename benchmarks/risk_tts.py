@@ -8,12 +8,15 @@ HiGHS (Pyomo's `appsi_highs`), once for TTS and once for PI at the node's TTR.
 The peer runs on a deterministic sample of nodes (all with --all); its per-node
 median times the node count is compared with our whole run. Answers are asserted equal.
 
-    .venv/bin/python -m benchmarks.risk_tts [--sites 1000] [--peer-nodes 40] [--all]
+    .venv/bin/python -m benchmarks.risk_tts [--sites 1000] [--peer-nodes 40] [--all] [--repeat 3]
+
+The load average is printed at the start and end (the ratio is only as good as the load was even).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -99,6 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     g = generate(a.sites)
     nodes = node_table(g)
     print(f"network: {len(g.sites)} sites, {len(g.processes)} processes, {len(g.lanes)} lanes; {len(nodes)} nodes (sites and site × item)")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     # Interleave our full runs with slices of the peer's sample so both see the same machine
     # load (the machine is shared); time both by wall clock and by process CPU time.
     rng = np.random.default_rng(0)
@@ -133,6 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"peer (fresh Pyomo model per node, appsi_highs): median {peer_med:.3f} s/node wall, {statistics.median(peer_cpu):.3f} s CPU, over {len(sample)} nodes -> {peer_total:.0f} s for all nodes")
     print(f"speed-up {peer_total / ours_total:.0f}x wall, {peer_cpu_total / ours_cpu:.0f}x CPU (target >= 50x); answers agree on {len(sample)} nodes (max relative difference {worst:.1e})")
     print(f"nodes flagged TTS < TTR: {int(ours['flagged'].sum())}; TTS at least the horizon: {int(ours['tts_at_least_horizon'].sum())}")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

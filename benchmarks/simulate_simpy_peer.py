@@ -105,6 +105,22 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
             for l in act:
                 share[l] = _num(lshare[l], 0.0)
 
+    def lshare_at(n: tuple, when) -> dict:
+        # the plan orders around the trade rules in force (S4.4): weight by each lane's open share
+        act = [l for l in lanes_in[n] if lactive[l]] if not makers[n] else []
+        o = {l: float(drv.base_lane_open[lpos[l], when(l)]) for l in act}
+        if all(v >= 1.0 for v in o.values()):
+            return {l: share[l] for l in act}
+        if all(isinstance(lshare[l], float) and math.isnan(lshare[l]) for l in act):
+            live = [l for l in act if o[l] > 0]
+            if not live:
+                return {l: share[l] for l in act}
+            best = min(lprio[l] for l in live)
+            tot = sum(o[l] for l in live if lprio[l] == best)
+            return {l: (o[l] / tot if l in live and lprio[l] == best else 0.0) for l in act}
+        tot = sum(share[l] * o[l] for l in act)
+        return {l: share[l] * o[l] * sum(share[x] for x in act) / tot for l in act} if tot > 0 else {l: share[l] for l in act}
+
     def mshare(p: str, n: tuple, t: int) -> float:
         tot = sum(cap[t][q] for q in makers[n])
         return cap[t][p] / tot if tot > 0 else 1.0 / len(makers[n])
@@ -175,11 +191,11 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
                         ask[max(0, t - cycle[p])] += G[n][t] * mshare(p, n, t) / (q * yld[p])
                     plan_runs[p] = [max(a, b) for a, b in zip(plan_runs[p], ask)]
             else:
-                for l in lanes_in[n]:
-                    if share[l] > 0:
-                        for t in range(T):
+                for t in range(T):
+                    for l, sh in lshare_at(n, lambda x, t=t: max(0, t - lead[x])).items():
+                        if sh > 0:
                             s_ = max(0, t - lead[l])
-                            v = G[n][t] * share[l]
+                            v = G[n][t] * sh
                             plan_ship[l][s_] += v
                             G[lo[l]][s_] += v
         for p in makers[n]:
@@ -240,9 +256,10 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
                 ins = lanes_in[n]
                 if ins:
                     cut = {}
+                    now = lshare_at(n, lambda x: t)
                     for l in ins:
                         base[l] = lane_bl[l] + plan_ship[l][t]
-                        r_ = base[l] + share[l] * X[n]
+                        r_ = base[l] + now.get(l, 0.0) * X[n]
                         carried[l] = min(lopen[t][l] * r_, lcap[t][l])
                         cut[l] = r_ - carried[l]
                     pool0 = pool = sum(cut.values())

@@ -131,3 +131,14 @@ def test_candidates_and_ttr(net) -> None:
     c = net.table("candidates")
     assert {"capacity", "second_source", "stockpile"} <= set(c["kind"])
     assert net.table("sites")["ttr"].notna().any()
+
+
+def test_public_annual_rates_become_monthly_by_calendar_days(net) -> None:
+    """DESIGN (Time): annual public rates become per-period figures by calendar days. Camden's
+    2025 rate is 620/yr (fb-M-12): February gets 28/365 of it, March 31/365, the year all of it."""
+    cap = net.capacity_array().sel(process="fa-pac3-camden")
+    months = [str(p) for p in cap["period"].values]
+    y2025 = {m: float(cap.sel(period=p)) for m, p in zip(months, cap["period"].values) if m.startswith("2025")}
+    assert y2025["2025-02"] == pytest.approx(620 * 28 / 365, abs=1e-3)
+    assert y2025["2025-03"] == pytest.approx(620 * 31 / 365, abs=1e-3)
+    assert sum(y2025.values()) == pytest.approx(620, abs=0.01)

@@ -47,3 +47,34 @@ def test_bundled_pack_report() -> None:
     # the LP and the AND/OR structure agree, up to HiGHS's feasibility tolerance (1e-7)
     assert ((sp["drop"] > 1 - 1e-6) == sp["single_point"]).all()
     assert len(r.top_risks()) > 0 and len(r.paths) > 0
+
+
+def test_progress_reports_every_stage(tiny) -> None:
+    """The progress hook (the CLI's bar) gets each stage with its total, and ticks add up to it."""
+    seen: dict[str, list[int]] = {}
+
+    def stage(name: str, total: int):
+        seen[name] = [total, 0]
+
+        def tick(n: int) -> None:
+            seen[name][1] += n
+
+        return tick
+
+    r = allyforge.risk(tiny, at="2026-03", progress=stage)
+    assert seen == {"paths": [2, 2], "time to survive": [len(r.tts), len(r.tts)], "single points": [2, 2]}
+
+
+def test_tts_scatter_shades_the_flagged_region(tiny) -> None:
+    """The shaded triangle is TTS < TTR (x = TTR, y = TTS); flagged points lie inside it, the others on or above the diagonal."""
+    r = allyforge.risk(tiny, at="2026-03", ttr={"*": 4.0, "cn-mine": 0.5})
+    assert r.tts["flagged"].any() and not r.tts["flagged"].all()
+    fig = tts_ttr_scatter(r.tts, r.horizon)
+    (shape,) = fig.layout.shapes
+    top = fig.layout.xaxis.range[1]
+    assert shape.path == f"M 0 0 L {top} 0 L {top} {top} Z"  # vertices (0,0), (top,0), (top,top): below y = x
+    for tr in fig.data:
+        if tr.name == "flagged: TTS < TTR":
+            assert all(y < x for x, y in zip(tr.x, tr.y))
+        elif tr.name == "survives recovery":
+            assert all(y >= x for x, y in zip(tr.x, tr.y))

@@ -10,7 +10,7 @@ import pytest
 
 from allyforge.risk.concentration import eu_crm, eu_material_of, hhi, import_reliance, production_shares
 from allyforge.risk.exposure import build_sourcing
-from allyforge.risk.graph import from_network
+from allyforge.risk.moment import from_network
 
 from .conftest import TINY, shared_file
 
@@ -82,3 +82,24 @@ def test_import_reliance_model_and_cited(tiny) -> None:
     # the US has no ore in the model, so only the cited USGS figure (rare earths, X-20) applies
     assert ("US", "ore", "model") not in ir.index
     assert ir.loc[("US", "ore", "cited"), "net_import_reliance"] == pytest.approx(0.80)
+
+
+def test_criticality_tiny_by_hand(tiny) -> None:
+    """Tiny's ore (group heavy_ree) is the EU's HREE: SR and EI read off the fact file, critical by the EU's
+    thresholds (SR ≥ 1, EI ≥ 2.8); mine HHI by hand; CN, the top producer, gives both programs 80 % of their
+    ore, all of it blocked by cn-ban-jp in 2026-03."""
+    import allyforge
+
+    ref = pd.read_csv(shared_file("facts/eu-crm-2023-sr-ei.csv")).set_index("material")
+    c = allyforge.risk(tiny, at="2026-03").criticality.set_index(["material", "party"])
+    for party in ("JP", "US"):
+        r = c.loc[("ore", party)]
+        assert r["eu_material"] == "HREE"
+        assert r["eu_supply_risk"] == ref.loc["HREE", "supply_risk"] and r["eu_economic_importance"] == ref.loc["HREE", "economic_importance"]
+        assert r["eu_critical"] == bool(ref.loc["HREE", "supply_risk"] >= 1 and ref.loc["HREE", "economic_importance"] >= 2.8)
+        assert "Critical Raw Materials for the EU 2023" in r["eu_source"]
+        assert r["hhi_mine"] == pytest.approx((1200 / 1440) ** 2 + (240 / 1440) ** 2, rel=1e-12)
+        assert r["top_producer"] == "CN" and r["programs_exposed"] == 1
+        assert r["max_share_from_top_producer"] == pytest.approx(0.8) and r["max_blocked_share"] == pytest.approx(0.8)
+    m = c.loc[("metal", "JP")]
+    assert pd.isna(m["eu_material"]) and pd.isna(m["eu_critical"]) and m["eu_source"] == ""

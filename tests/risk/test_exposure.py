@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from allyforge.risk.exposure import build_sourcing, exposure, lane_split, paths
-from allyforge.risk.graph import from_network, make_graph
+from allyforge.risk.graph import make_graph
+from allyforge.risk.moment import from_network
 
 from .random_nets import random_graph
 

@@ -55,22 +55,27 @@ def brute_max_output(g: SupplyGraph, program: str, removed: set[str]) -> float:
     return -res.fun
 
 
-def brute_single_points(g: SupplyGraph) -> set[tuple[str, str]]:
-    out = set()
+def brute_drops(g: SupplyGraph) -> dict[tuple[str, str], float]:
+    """(program, node) -> share of the program's maximum output lost with the node removed (non-root nodes)."""
+    out = {}
     nodes = node_table(g)
     for prog in g.programs.index:
         base = brute_max_output(g, prog, set())
         assert base > 0
         roots = set(map(str, g.program_roots(prog).index))
         for node, site, procs in nodes[["node", "site", "processes"]].itertuples(index=False):
-            if site not in roots and brute_max_output(g, prog, set(procs)) <= 1e-9 * base:
-                out.add((prog, node))
+            if site not in roots:
+                out[(prog, node)] = 1.0 - brute_max_output(g, prog, set(procs)) / base
     return out
 
 
 @functools.cache
-def brute_for_seed(seed: int) -> frozenset[tuple[str, str]]:
-    return frozenset(brute_single_points(random_graph(seed, layers=4, width=4)))
+def brute_for_seed(seed: int) -> dict[tuple[str, str], float]:
+    return brute_drops(random_graph(seed, layers=4, width=4))
+
+
+def brute_single_points(seed: int) -> set[tuple[str, str]]:
+    return {k for k, drop in brute_for_seed(seed).items() if drop >= 1 - 1e-9}
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -78,7 +83,7 @@ def test_single_points_equal_brute_force(seed: int) -> None:
     g = random_graph(seed, layers=4, width=4)
     got = single_points(g, near=0.5)
     mine = {(p, n) for p, n in got.loc[got["single_point"], ["program", "node"]].itertuples(index=False)}
-    brute = brute_for_seed(seed)
+    brute = brute_single_points(seed)
     assert mine - brute == set(), "reported but not a single point"
     assert brute - mine == set(), "a single point was missed"
     # the LP's drop agrees with the structure: drop is 1 exactly at single points
@@ -86,11 +91,29 @@ def test_single_points_equal_brute_force(seed: int) -> None:
     assert (got.loc[~got["single_point"], "drop"] < 1 - 1e-9).all()
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_output_drops_and_near_single_points_equal_brute_force(seed: int) -> None:
+    """Every node's drop equals the brute-force ratio (nodes that cost nothing are left out of the table);
+    a near single point is a node that is not a single point and cuts output by more than `near`."""
+    g = random_graph(seed, layers=4, width=4)
+    near = 0.3
+    got = single_points(g, near=near).set_index(["program", "node"])
+    brute = brute_for_seed(seed)
+    for key, drop in brute.items():
+        mine = float(got.loc[key, "drop"]) if key in got.index else 0.0
+        assert mine == pytest.approx(drop, abs=1e-7), key
+    assert set(got.index) <= set(brute)
+    want_near = {k for k, d in brute.items() if near + 1e-7 < d < 1 - 1e-7}
+    assert set(got.index[got["near"]]) == want_near
+
+
 def test_brute_force_finds_some_single_points() -> None:
-    """The comparison above is not vacuous: the random graphs do have single points and non-single ones."""
-    found = [len(brute_for_seed(s)) for s in range(12)]
+    """The comparisons above are not vacuous: the random graphs have single points, near ones and harmless nodes."""
+    found = [len(brute_single_points(s)) for s in range(12)]
     assert sum(found) > 0
     assert any(f == 0 for f in found) or min(found) < max(found)
+    drops = [d for s in range(12) for d in brute_for_seed(s).values()]
+    assert any(0.3 < d < 1 - 1e-7 for d in drops) and any(0 < d <= 0.3 for d in drops) and any(d <= 1e-9 for d in drops)
 
 
 @pytest.mark.parametrize("seed", range(10))

@@ -78,11 +78,32 @@ def test_every_node_table_on_chain() -> None:
 
 
 def test_workers_give_identical_answers() -> None:
+    """212 nodes = 5 chunks of 48, so 2 and 3 workers really share them out; every answer equals
+    a fresh single-node solve (no warm start, no skipped solve)."""
+    from allyforge.risk.graph import node_table
+    from allyforge.risk.tts import CHUNK
+
     from .random_nets import random_graph
 
-    g = random_graph(seed=3, layers=4, width=6)
+    g = random_graph(seed=3, layers=5, width=30)
     g.sites["ttr"] = 4.0
+    assert len(node_table(g)) > 2 * CHUNK
     a = time_to_survive(g, workers=1)
-    b = time_to_survive(g, workers=2)
-    assert a["tts"].tolist() == b["tts"].tolist()
-    assert a["pi"].tolist() == b["pi"].tolist()
+    for w in (2, 3):
+        b = time_to_survive(g, workers=w)
+        assert a["tts"].tolist() == b["tts"].tolist()
+        assert a["pi"].tolist() == b["pi"].tolist()
+    assert (a["tts"] < g.horizon).sum() > 10 and (a["pi"] > 0).sum() > 10  # not a table of defaults
+    for k in range(0, len(a), 7):
+        procs = list(node_table(g)["processes"].iloc[k])
+        assert a["tts"].iloc[k] == pytest.approx(survive_time(g, procs), rel=1e-9, abs=1e-9)
+        assert a["pi"].iloc[k] == pytest.approx(performance_impact(g, procs, 4.0), rel=1e-9, abs=1e-7)
+
+
+def test_tts_reported_at_least_horizon() -> None:
+    """A loss that never binds within the horizon is capped there and marked, and the CLI prints "≥ horizon"."""
+    g = chain_a()
+    g = type(g)(**{**g.__dict__, "horizon": 4.0})  # A1's TTS of 5 periods lies beyond a 4-period horizon
+    t = time_to_survive(g).set_index("node")
+    assert t.loc["R", "tts"] == 4.0 and bool(t.loc["R", "tts_at_least_horizon"])
+    assert t.loc["I", "tts"] == pytest.approx(2.0) and not bool(t.loc["I", "tts_at_least_horizon"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
@@ -149,3 +151,17 @@ def scenario_text(draw: st.DrawFn, tables: dict[str, list[dict[str, Any]]], T: i
     if n == 0:
         lines[-1] = "events: []"
     return "\n".join(lines) + "\n"
+
+
+def draw_case(data: st.DataObject) -> tuple[Any, Any]:
+    """(Network, Scenario) of one generated case, drawn inside a hypothesis test."""
+    import allyforge  # noqa: F401  (the pack loader)
+    from allyforge.scenario import parse_scenario
+
+    from .packgen import load
+
+    tables, T = data.draw(pack_tables())
+    text = data.draw(scenario_text(tables, T))
+    with tempfile.TemporaryDirectory() as d:
+        net = load(Path(d) / "gen", tables)
+    return net, parse_scenario(text)

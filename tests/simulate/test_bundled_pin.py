@@ -1,5 +1,5 @@
 """Regression guard (not a truth): the bundled china-export-ban-2026 scenario's P50 summary for a
-fixed seed. Pinned on pack content hash a6d80791f2c1bf89 (us-japan-2026 as of 2026-12-01);
+fixed seed. Pinned on pack content hash d0266e9d6d574259 (us-japan-2026 as of 2026-12-01);
 when the pack or docs/simulation.md change on purpose, regenerate with
 
     .venv/bin/python -c "import allyforge; from allyforge.scenario import load_scenario; \\
@@ -16,11 +16,11 @@ from allyforge.pack import bundled_packs
 from allyforge.scenario import load_scenario
 
 PINNED = {
-    "pac3-mse-us": [721.036093, 20956.398864], "pac3-mse-jp": [12.675355, 1187.348028], "amraam-jp": [45.129519, 1265.261212],
-    "amraam-us": [1299.912076, 39506.125819], "sm6-us": [228.730933, 4841.027483], "sm3-iia-jp": [6.03751, 304.827604],
-    "sm3-iia-us": [24.778021, 1378.897057], "tomahawk-v-us": [257.007, 476.913745], "jassm-er-us": [643.356511, 18345.441535],
-    "jsm-jp": [16.494947, 421.640015], "tomahawk-iv-jp": [200.002, 819.027], "type12-jp": [10.085716, 2285.56434],
-    "sm6-jp": [4.807592, 91.972269], "jassm-er-jp": [14.752745, 441.805541], "tomahawk-v-jp": [174.993, 186.411255],
+    "pac3-mse-us": [1610.735118, 10262.077127], "pac3-mse-jp": [32.031999, 819.155354], "amraam-jp": [91.645108, 647.76918],
+    "amraam-us": [2898.086729, 18382.870762], "sm6-us": [512.860107, 2065.950588], "sm3-iia-jp": [12.334808, 247.691357],
+    "sm3-iia-us": [58.687948, 1095.390551], "tomahawk-v-us": [257.462, 475.134568], "jassm-er-us": [1400.520527, 8861.57731],
+    "jsm-jp": [31.7215, 192.136261], "tomahawk-iv-jp": [200.002, 816.964], "type12-jp": [44.386428, 1540.896591],
+    "sm6-jp": [11.38885, 34.09478], "jassm-er-jp": [40.398178, 196.720796], "tomahawk-v-jp": [174.993, 186.216432],
 }
 
 

@@ -8,22 +8,24 @@ and 2 (JP, priority 2, lost sales) are due in April. A pack rule bans CN->JP ore
 from 15 February to 31 March.
 
 Worked by hand (t0 = January):
-  plan (S4): w ships 6 in t3; f starts 6/(1*0.5) = 12 runs in t2, needing 24 ore;
-    a and b ship 12 each in t1; m1 and m2 start 12 runs each in t0.
-  t0: m1 capped at 10 (backlog 2), m2 runs 12.
-  t1: b is open 14/28 = 0.5 of February (S2.3): carries 6, 6 spills; b is not
-    fully open so takes no spill; a (open) takes it: carries 18 (S5.3). a passes
-    18-12 = 6 to M1 (S5.5): m1 requests 2+6 = 8 runs. M1 has 10 ore for a's 18:
-    a ships 10 (backlog 8); M2 ships 6 on b.
-  t2: F receives 16 ore. b is closed all March. f requests 12, capacity 4 (backlog
-    8), claims 8 ore, runs 4 -> 2 widgets in t3. M1 (8 ore from t1's runs) ships 8 on a.
-  t3: F has 2 widgets and 16 ore; w carries 6, ships 2 (same period, zero lead);
-    US (class 1) gets 2 of 4 (backlog 2), JP (class 2) gets 0 (2 lost). f runs 4.
+  plan (S4): w ships 6 in t3; f starts 6/(1*0.5) = 12 runs in t2, needing 24 ore
+    at F in t2, shipped in t1. The plan knows the ban (S4.4): in February b is open
+    14/28 = 0.5 of the month (S2.3), so a plans 0.5x1/(0.5x1 + 0.5x0.5) = 2/3 of 24 = 16
+    and b 8; m1 and m2 start 16 and 8 runs in t0.
+  t0: m1 capped at 10 (backlog 6), m2 runs 8.
+  t1: b carries 0.5 x 8 = 4, 4 spills; b is not fully open so takes no spill; a (open)
+    takes it: carries 20 (S5.3) and asks M1 for 20 - 16 = 4 more (S5.5): m1 requests
+    6 + 4 = 10 runs. M1 has 10 ore for a's 20: a ships 10 (backlog 10, on order);
+    M2 ships 4 on b and keeps 4.
+  t2: F receives 14 ore. f requests 12, capacity 4 (backlog 8), claims 8 ore, runs 4
+    -> 2 widgets in t3. M1 (10 ore from t1's runs) ships a's 10.
+  t3: F has 2 widgets and 6 + 10 = 16 ore; w carries 6, ships 2 (same period, zero
+    lead); US (class 1) gets 2 of 4 (backlog 2), JP (class 2) gets 0 (2 lost). f runs 4.
   t4: F receives 2; w backlog 4 ships 2; US backlog 2 delivered. f runs 4 (its last ore).
   t5: F receives 2; w ships 2 more (its backlog from the lost JP demand).
 Holding (S11.2, ore 1/unit, widget 10/unit; stock in transit at the shipping
-node's cost): t1 6 on hand + 16 in transit = 22; t2 6 + 8 + 8 in transit = 22;
-t3 6 + 8 = 14; t4 6; t5 6 + 2 widgets x 10 = 26. Backorder (S11.4): t3 2 x 100
+node's cost): t1 4 on hand + 14 in transit = 18; t2 6 + 4 + 10 in transit = 20;
+t3 8 + 4 = 12; t4 4; t5 4 + 2 widgets x 10 = 24. Backorder (S11.4): t3 2 x 100
 backlog + 2 x 50 lost = 300.
 """
 
@@ -77,14 +79,14 @@ def _series(res, kind, key):
 
 
 def test_production(result):
-    assert _series(result, "process", "m1") == [10, 8, 0, 0, 0, 0]
-    assert _series(result, "process", "m2") == [12, 0, 0, 0, 0, 0]
+    assert _series(result, "process", "m1") == [10, 10, 0, 0, 0, 0]
+    assert _series(result, "process", "m2") == [8, 0, 0, 0, 0, 0]
     assert _series(result, "process", "f") == [0, 0, 4, 4, 4, 0]
 
 
 def test_shipments(result):
-    assert _series(result, "lane", "a") == [0, 10, 8, 0, 0, 0]
-    assert _series(result, "lane", "b") == [0, 6, 0, 0, 0, 0]
+    assert _series(result, "lane", "a") == [0, 10, 10, 0, 0, 0]
+    assert _series(result, "lane", "b") == [0, 4, 0, 0, 0, 0]
     assert _series(result, "lane", "w") == [0, 0, 0, 2, 2, 2]
 
 
@@ -102,8 +104,8 @@ def test_deliveries_backorders_lost(result):
 def test_stock(result):
     f = result.to_frame("node")
     oh = {n: g["on_hand"].round(12).tolist() for n, g in f.groupby("node")}
-    assert oh["ore@F"] == [0, 0, 8, 8, 0, 0]
-    assert oh["ore@M2"] == [0, 6, 6, 6, 6, 6]
+    assert oh["ore@F"] == [0, 0, 6, 8, 0, 0]
+    assert oh["ore@M2"] == [0, 4, 4, 4, 4, 4]
     assert oh["ore@M1"] == [0, 0, 0, 0, 0, 0]
     assert oh["widget@C"] == [0, 0, 0, 0, 0, 2]
 
@@ -111,7 +113,7 @@ def test_stock(result):
 def test_costs(result):
     c = result.to_frame("costs")
     us = c[c["party"] == "US"].groupby(["category", "period"])["amount_base"].sum()
-    assert us["holding"].round(9).tolist() == [0, 22, 22, 14, 6, 26]
+    assert us["holding"].round(9).tolist() == [0, 18, 20, 12, 4, 24]
     back = c[c["category"] == "backorder"].groupby("period")["amount_base"].sum()
     assert back.round(9).tolist() == [0, 0, 0, 300, 0, 0]
 

@@ -3,8 +3,6 @@ sample; no negative stock; no flow on a lane a rule bans (docs/simulation.md S13
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -13,8 +11,7 @@ from hypothesis import strategies as st
 import allyforge
 from allyforge.scenario import parse_scenario, resolve
 
-from .gen import pack_tables, scenario_text
-from .packgen import load
+from .gen import draw_case
 
 
 def check_laws(net, sc) -> None:
@@ -54,8 +51,4 @@ def test_ban_stops_flow_and_spills(tiny):
 @settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_laws_on_random_networks(data):
-    tables, T = data.draw(pack_tables())
-    text = data.draw(scenario_text(tables, T))
-    with tempfile.TemporaryDirectory() as d:
-        net = load(Path(d) / "gen", tables)
-    check_laws(net, parse_scenario(text))
+    check_laws(*draw_case(data))

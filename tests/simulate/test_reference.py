@@ -4,7 +4,6 @@ shares no code with the engine) on hypothesis-generated small networks and scena
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import allyforge
-from allyforge.scenario import parse_scenario, resolve
+from allyforge.scenario import resolve
 from allyforge.simulate.reference import reference_run
 
-from .gen import pack_tables, scenario_text
-from .packgen import load
+from .gen import draw_case
 
 ROOT = Path(__file__).resolve().parents[2]
 RTOL = 1e-9
@@ -54,11 +52,7 @@ def test_tiny_with_every_event_type(stockpile_scenario_pack):
 @settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_random_networks_agree(data):
-    tables, T = data.draw(pack_tables())
-    text = data.draw(scenario_text(tables, T))
-    with tempfile.TemporaryDirectory() as d:
-        net = load(Path(d) / "gen", tables)
-    assert_agree(net, parse_scenario(text))
+    assert_agree(*draw_case(data))
 
 
 def test_reference_shares_no_code_with_the_engine():

@@ -55,8 +55,10 @@ LANES = [
     ("germanium-refined", "cn-ge-refiners", "us-ir-optics", 2, 1), ("germanium-refined", "ca-ge-refinery", "us-ir-optics", 1, 2),
     ("germanium-refined", "be-umicore-ge", "us-ir-optics", 2, 3), ("germanium-refined", "kr-korea-zinc", "us-ir-optics", 2, 4),
     ("beryllium-metal", "us-be-metal", "us-ir-optics", 0, 1),
-    ("ndfeb-magnet", "cn-magnet-makers", "us-actuator-makers", 2, 1), ("ndfeb-magnet", "jp-magnet-makers", "us-actuator-makers", 2, 2),
-    ("ndfeb-magnet", "de-magnet-maker", "us-actuator-makers", 2, 3), ("ndfeb-magnet", "us-magnet-maker", "us-actuator-makers", 0, 4),
+    # no Chinese magnets for US defense actuators (DFARS, d-dfars-magnets); planned split over the next sources (fb-S-04)
+    # (priority 2 keeps the US order in the same allocation class as Japan's own line at the Japanese makers, S8.2)
+    ("ndfeb-magnet", "jp-magnet-makers", "us-actuator-makers", 2, 2, None, 0.6),
+    ("ndfeb-magnet", "de-magnet-maker", "us-actuator-makers", 2, 3, None, 0.3), ("ndfeb-magnet", "us-magnet-maker", "us-actuator-makers", 0, 4, None, 0.1),
     ("sm-metal", "cn-ree-separators", "us-smco-makers", 2, 1), ("sm-metal", "solvay-la-rochelle", "us-smco-makers", 2, 2),
     ("tantalum-powder", "us-ta-powder", "us-cap-makers", 0, 1), ("tantalum-powder", "de-ta-powder", "us-cap-makers", 2, 2),
     ("ndpr-oxide", "cn-ree-separators", "cn-magnet-makers", 0, 1), ("dy-oxide", "cn-ree-separators", "cn-magnet-makers", 0, 1),
@@ -107,6 +109,15 @@ def build():
                    "What Japanese plants can get outside China is not public. Non-Chinese lanes are capped at a fraction "
                    "of the destination's peak need (Lynas Dy/Tb 30%, per fb-X-27 'about 30% of Japanese demand'; domestic "
                    "Japanese Ga/graphite/Mo/magnet 50%; Ge 40%; Tajik Sb 40%) so that a Chinese cut-off leaves a shortfall. Range +/-50%.")
+    from common import derive
+    d_mag = derive("dfars-magnets", "No Chinese-made magnets in US defense actuators",
+                   "The Crowell & Moring alert cited for fb-S-10 (2024-06-21) describes DoD's DFARS restriction on NdFeB and "
+                   "SmCo magnets melted or produced in China (and, from 2027, on their mined and refined rare earths). The "
+                   "model therefore gives the US actuator makers no Chinese magnet lane. Verify against DFARS 252.225-7052.",
+                   uncertain=True)
+    a_split = assume("us-magnet-split", "How US actuator makers split their NdFeB orders",
+                     "Not public. After China, Japan and Germany were the next NdFeB sources for US weapons makers (fb-S-04): "
+                     "planned shares Japan 0.6, Germany 0.3, US makers 0.1. Range: each share +/-0.2.")
     for pid, key in FA_BOM.items():
         for row in BOM[key]:
             it, q = row[0], row[1]
@@ -116,5 +127,8 @@ def build():
     for row in LANES:
         it, o, d, lead, pri = row[:5]
         frac = row[5] if len(row) > 5 else None
+        share = row[6] if len(row) > 6 else None
         extra = "fb-X-27" if o == "lynas-kuantan" and d.startswith("jp") else ""
-        L(it, o, d, lead, pri, cap_frac=frac, cap_src=a_cap, extra=extra)
+        if share is not None:
+            extra = S(extra, "fb-S-04", d_mag, a_split)
+        L(it, o, d, lead, pri, cap_frac=frac, cap_src=a_cap, extra=extra, share=share)

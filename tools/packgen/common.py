@@ -16,6 +16,13 @@ SRC = {}                # source id -> row
 MONTHS = [f"{y}-{m:02d}" for y in range(2024, 2031) for m in range(1, 13)]
 
 
+def month_share(month):
+    """The month's share of its year by calendar days (DESIGN: annual rates become per-period figures by days)."""
+    import calendar
+    y, m = int(month[:4]), int(month[5:7])
+    return calendar.monthrange(y, m)[1] / (366 if calendar.isleap(y) else 365)
+
+
 def source(id, title, *, kind="fact", publisher="", date="", url="", conf="", uncertain=False, note=""):
     if id in SRC:
         return id

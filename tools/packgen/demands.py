@@ -1,5 +1,5 @@
 """Final-assembly -> customer lanes and monthly demands (planned delivery profiles)."""
-from common import add, assume, derive, S, MONTHS
+from common import add, assume, derive, S, MONTHS, month_share
 from materials import L
 import programs as P
 
@@ -8,8 +8,10 @@ JPY = 155.86
 
 
 def _lagmin(pid, m, lag=3):
+    """The lowest annual rate of the month and the `lag` before it, as this month's runs (by calendar days)."""
     i = MONTHS.index(m)
-    return min(P.cap_at(pid, MONTHS[j]) for j in range(max(0, i - lag), i + 1))
+    annual = min((P._annual_at(P.RAMPS[pid], MONTHS[j]) or (0.0, ""))[0] for j in range(max(0, i - lag), i + 1))
+    return annual * month_share(m)
 
 
 def build():
@@ -17,7 +19,7 @@ def build():
                     "Demand profiles are not public. Deliveries are taken as 90% of the line's rate (the month's rate and "
                     "the 3 preceding months, whichever is lowest), so that with no trade rules capacity exceeds demand. "
                     "The US customer takes what the Japanese program does not and stands in for all other (FMS) customers of "
-                    "the US lines. Annual rates become monthly as annual/12. Range 80-100%.")
+                    "the US lines. Annual rates become monthly by calendar days. Range 80-100%.")
     a_jp = assume("jp-quantities", "Japanese monthly quantities where only totals are public",
                   "AMRAAM (JASDF FMS) 3/month; SM-6 (JMSDF) 0.5/month from 2027; SM-3 IIA 0.6/month (73 rounds over "
                   "~10 years, fb-M-04); JSM 1/month; JASSM-ER up to 50 over 2027-28 (fb-M-08) = 2.08/month; Tomahawk "

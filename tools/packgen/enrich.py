@@ -21,7 +21,6 @@ EXTRA_LANE_SRC = {
     "srm-amraam--ng-srm--rtx-tucson": "fb-M-34", "srm-amraam--nammo-raufoss--rtx-tucson": "fb-M-34",
     "ndfeb-magnet--jp-magnet-makers--us-actuator-makers": "fb-S-04",
     "ndfeb-magnet--de-magnet-maker--us-actuator-makers": "fb-S-04",
-    "ndfeb-magnet--cn-magnet-makers--us-actuator-makers": "fb-S-04;fb-X-02",
     "molybdenum-powder--cn-mo-powder--mhi-type12": "fb-S-11",
     "dy-oxide--cn-ree-separators--jp-magnet-makers": "fb-X-26;fb-X-02",
     "tb-oxide--cn-ree-separators--jp-magnet-makers": "fb-X-26;fb-X-02",

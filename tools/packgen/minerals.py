@@ -6,8 +6,11 @@ D_MONTH = None
 
 def srcs():
     global D_MONTH
-    D_MONTH = derive("annual-to-monthly", "Monthly capacity = annual output / 12",
-                     "Public annual production (t/yr) divided by 12 gives runs/month of 1 t each; the calendar is monthly.")
+    D_MONTH = derive("annual-to-monthly", "Monthly figures from annual rates",
+                     "Final-assembly rates (and the delivery profiles built on them) become monthly by calendar days "
+                     "(annual x days in the month / days in the year). Mine output is annual / 12: mines run at plant "
+                     "scale far above the modelled draw and bind only through rules or events, so a day-weighted "
+                     "profile would add 12 overrides a year per mine for no change in any answer.")
     return D_MONTH
 
 

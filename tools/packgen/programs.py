@@ -1,5 +1,5 @@
 """End items, final-assembly sites and lines, public rates as capacity overrides, programs, customers."""
-from common import item, site, process, capacity, add, assume, derive, S, MONTHS
+from common import item, site, process, capacity, add, assume, derive, S, MONTHS, month_share
 
 DM = "d-annual-to-monthly"
 # process -> [(period, annual rate, sources)]
@@ -37,23 +37,34 @@ def srcs():
     return g
 
 
+def _annual_at(pts, month):
+    """(annual rate, its source) in force in `month` (the last ramp point at or before it)."""
+    cur = None
+    for per, ann, s in pts:
+        if per <= month:
+            cur = (ann, s)
+    return cur
+
+
 def ramp(pid, pts, site_id, end_item, status="active"):
-    """pts: [(period, annual, src)] -> process capacity + overrides."""
-    first = pts[0]
-    process(pid, site_id, round(first[1] / 12, 3), S(first[2], DM), [(end_item, 1)], status=status,
-            out_src="d-unit-conversion")
-    for per, ann, s in pts[1:]:
-        capacity(pid, per, round(ann / 12, 3), S(s, DM))
+    """pts: [(period, annual, src)] -> process capacity + monthly overrides (annual rate by calendar days)."""
     RAMPS[pid] = pts
     FA[pid] = (site_id, end_item)
+    first = pts[0]
+    process(pid, site_id, cap_at(pid, MONTHS[0]), S(first[2], DM), [(end_item, 1)], status=status,
+            out_src="d-unit-conversion")
+    prev = cap_at(pid, MONTHS[0])
+    for m in MONTHS[1:]:
+        v = cap_at(pid, m)
+        if v != prev:
+            capacity(pid, m, v, S(_annual_at(pts, m)[1], DM))
+            prev = v
 
 
 def cap_at(pid, month):
-    v = None
-    for per, ann, _ in RAMPS[pid]:
-        if per <= month:
-            v = ann / 12
-    return v or 0.0
+    """Runs per month in `month`: the annual rate in force, by calendar days."""
+    cur = _annual_at(RAMPS[pid], month)
+    return round(cur[0] * month_share(month), 3) if cur else 0.0
 
 
 def build():

@@ -6,8 +6,11 @@ def build():
     a_fr = assume("licence-fractions", "Licensed fraction of normal flow under Chinese licensing regimes",
                   "Not public as a number. Set from observed export drops: Ga/Ge 0.5 (zero exports the first month, "
                   "fb-Y-20, then partial recovery); graphite 0.7 (end-use review only); antimony 0.2 (exports -97% in Oct "
-                  "2024, fb-Y-24); W/Mo 0.5; medium/heavy REE and magnets 0.3 (magnet exports -74% y/y, fb-Y-25). "
-                  "Range: each fraction +/-0.2.")
+                  "2024, fb-Y-24); W/Mo 0.5; medium/heavy REE and magnets 0.62: magnet exports fell 18.9% y/y in H1 2025 "
+                  "with the controls in force from April (fb-Y-25), about 38% below normal over April-June if Q1 was "
+                  "normal (May's -74% was the trough); this also lets the 2025 backcast deliver the PAC-3 MSE plan "
+                  "(620 delivered in 2025, fb-M-12). The simulator applies a fraction to each period's request, "
+                  "backlog included (docs/simulation.md S5.2). Range: each fraction +/-0.2 (REE 0.26-1.0).")
     a_y10 = assume("y10-scope", "Broader de facto heavy-REE curbs on Japanese companies (fb-Y-10), licensed at 0.5",
                    "WSJ reported licence reviews halted for Japanese firms generally; Reuters could not confirm and MOFCOM "
                    "says civilian users are unaffected. Modelled as a 0.5 licensed fraction on heavy REE and magnets to "
@@ -30,7 +33,7 @@ def build():
         ("y04-c2-us-resumes", "CN", "US", "ga_ge;antimony", "2026-11-28", "ban", None, "any", None, None, S("fb-Y-08", a_res)),
         ("y04-c2-us-graphite-resumes", "CN", "US", "graphite", "2026-11-28", "license", None, "any", 0.5, None, S("fb-Y-08", a_res, a_fr)),
         ("y05-w-mo-licence", "CN", "*", "w_mo", "2025-02-04", "license", None, "any", 0.5, None, S("fb-Y-05", "fb-S-11", a_fr)),
-        ("y06-hree-licence", "CN", "*", "heavy_ree;ree_magnet", "2025-04-04", "license", None, "any", 0.3, None, S("fb-Y-06", "fb-Y-25", a_fr)),
+        ("y06-hree-licence", "CN", "*", "heavy_ree;ree_magnet", "2025-04-04", "license", None, "any", 0.62, None, S("fb-Y-06", "fb-Y-25", "fb-M-12", a_fr)),
         ("y07-oct2025-military", "CN", "*", "rare_earth;ree_magnet", "2025-11-08", "ban", "2025-11-09", "military", None, None, S("fb-Y-07", "fb-Y-08")),
         ("y07-resumes-military", "CN", "*", "rare_earth;ree_magnet", "2026-11-11", "ban", None, "military", None, None, S("fb-Y-07", a_res)),
         ("y09-jp-military", "CN", "JP", "dual_use", "2026-01-06", "ban", None, "military", None, None, "fb-Y-09"),

@@ -1,4 +1,4 @@
-"""`allyforge risk PACK`: the map of fragility before any scenario runs, top risks first."""
+"""`allyforge risk PACK [--scenario S]`: the map of fragility at one moment, top risks first."""
 
 from __future__ import annotations
 
@@ -37,26 +37,37 @@ def _pct(v: float) -> str:
 @app.command("risk")
 def risk_cmd(
     pack: str = typer.Argument(..., help="Bundled pack name, pack folder or .xlsx workbook."),
-    at: str = typer.Option(None, "--at", help="Date (YYYY-MM-DD) or period whose rates and trade rules apply (default: the first period with demand)."),
+    scenario: str = typer.Option(None, "--scenario", "-s", help="Scenario (a bundled name or a YAML path) whose trade rules and events apply at --at."),
+    sample: int = typer.Option(0, "--sample", min=0, help="Which of the scenario's samples supplies drawn event parameters."),
+    at: str = typer.Option(None, "--at", help="Date (YYYY-MM-DD) or period whose rates and trade rules apply (default: the pack's first period, or the scenario's start)."),
     program: list[str] = typer.Option(None, "--program", "-p", help="Only this program (repeatable)."),
     party: str = typer.Option(None, "--party", help="Only this party's programs."),
-    ttr: list[str] = typer.Option(None, "--ttr", help="Time to recover in periods: N for every site, or SITE=N (repeatable)."),
-    near: float = typer.Option(0.5, "--near", min=0.0, max=1.0, help="Output drop that makes a near single point of failure."),
+    ttr: list[str] = typer.Option(None, "--ttr", help="Time to recover in periods: N for every site, or SITE=N (repeatable); overrides the pack's sites.ttr and the scenario's outage durations."),
+    near: float = typer.Option(0.5, "--near", min=0.0, max=1.0, help="A node cutting a program's maximum output by more than this share is a near single point of failure."),
     out: Path = typer.Option(None, "--out", "-o", help="Write tidy tables and offline HTML charts here."),
     fmt: str = typer.Option("parquet", "--format", help="Table format under --out: parquet or csv."),
     workers: int = typer.Option(None, "--workers", min=1, help="Worker processes for time-to-survive (default: up to 4)."),
     top: int = typer.Option(8, "--top", min=1, help="Rows of each kind of top risk to print."),
 ) -> None:
-    """Exposure tracing, concentration, time-to-survive/recover and single points of failure."""
+    """Exposure tracing, concentration, time-to-survive/recover and single points of failure (under --scenario when given)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from allyforge.cli.pack_commands import _load
+    from allyforge.cli.run_command import _report_scenario_error
+    from allyforge.pack import resolve_pack
     from allyforge.risk import RiskInputError, risk
     from allyforge.risk.tts import SolveError
+    from allyforge.scenario import ScenarioError, load_scenario
 
     if fmt not in ("parquet", "csv"):
         fail(f"unknown --format {fmt!r}: parquet or csv")
     net = _load(pack)
+    sc = None
+    if scenario is not None:
+        try:
+            sc = load_scenario(scenario, resolve_pack(pack))
+        except ScenarioError as e:
+            _report_scenario_error(e)
     ttr_v = _parse_ttr(ttr)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:
 
@@ -65,16 +76,22 @@ def risk_cmd(
             return lambda n: bar.advance(task, n)
 
         try:
-            rep = risk(net, at=at or "first-demand", programs=program or None, party=party, ttr=ttr_v, near=near, workers=workers, progress=stage)
+            rep = risk(net, scenario=sc, sample=sample, at=at, programs=program or None, party=party, ttr=ttr_v, near=near, workers=workers, progress=stage)
+        except ScenarioError as e:
+            _report_scenario_error(e)
         except RiskInputError as e:
             fail(str(e))
         except SolveError as e:
             fail(f"solver failure: {e}", EXIT_FAILURE)
 
     rules = ", ".join(rep.rules_applied) or "none"
-    console.print(f"[bold]{net.name}[/] risk as of {rep.at} (horizon {rep.horizon:g} periods; trade rules in force: {rules})", highlight=False)
-    if not at and rep.at != net.periods[0]:
-        console.print(f"[yellow]note:[/] no --at: rates are those of {rep.at}, the first period with demand (the pack starts {net.periods[0]})", highlight=False)
+    under = f" under scenario {rep.scenario} (sample {rep.sample}; events in force: {', '.join(rep.events_applied) or 'none'})" if sc is not None else ""
+    console.print(f"[bold]{net.name}[/] risk as of {rep.at}{under} (horizon {rep.horizon:g} periods; trade rules in force: {rules})", highlight=False)
+    if sc is not None and sc.pack and sc.pack not in (net.name, pack):
+        console.print(f"[yellow]note:[/] scenario {sc.name} names pack {sc.pack}; it is applied to {net.name}", highlight=False)
+    if not at:
+        first = "the scenario's start" if sc is not None else "the pack's first period"
+        console.print(f"[yellow]note:[/] no --at: rates and rules are those of {rep.at}, {first}", highlight=False)
     for n in rep.notes:
         console.print(f"[yellow]note:[/] {n}", highlight=False)
 

@@ -1,7 +1,9 @@
 """Risk analytics: exposure tracing, concentration and criticality, time-to-survive, single points of failure.
 
 `risk(network, ...) -> RiskReport` answers them for one moment (`at`), before any
-scenario is simulated. It solves its own small LPs (HiGHS) and reads only the Network.
+scenario is simulated, or in the world one scenario describes (`scenario=`). It
+solves its own small LPs (HiGHS) and reads the Network through the public scenario
+layer only.
 """
 
 from __future__ import annotations
@@ -10,14 +12,16 @@ import sys
 import types
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
-import pandas as pd
 
 from allyforge.network import Network
-from allyforge.risk.graph import RiskInputError, SupplyGraph, from_network, node_table
+from allyforge.risk.graph import RiskInputError, SupplyGraph, node_table
+from allyforge.risk.moment import from_network, moment
 from allyforge.risk.report import RiskReport
+from allyforge.scenario import Scenario
 
-__all__ = ["RiskInputError", "RiskReport", "SupplyGraph", "analyse", "risk"]
+__all__ = ["RiskInputError", "RiskReport", "SupplyGraph", "analyse", "from_network", "risk"]
 
 Progress = Callable[[str, int], Callable[[int], None]]
 
@@ -25,6 +29,8 @@ Progress = Callable[[str, int], Callable[[int], None]]
 def risk(
     network: Network,
     *,
+    scenario: Scenario | str | Path | None = None,
+    sample: int = 0,
     at: str | None = None,
     programs: list[str] | None = None,
     party: str | None = None,
@@ -34,14 +40,24 @@ def risk(
     max_paths: int = 50,
     progress: Progress | None = None,
 ) -> RiskReport:
-    """Risk of a Network as of `at` (a period label or a date; default the first period).
+    """Risk of a Network as of `at` (a period label or a date; default the horizon's first period:
+    the pack's first period, or the scenario's `start`).
 
-    `programs`/`party` narrow the programs (and the demand TTS must meet) to those;
-    `ttr` overrides sites' time-to-recover (one number for all, or site -> periods);
-    `near` is the output drop that makes a near single point.
+    `scenario` (a Scenario, a bundled scenario's name or a YAML path) shapes what risk sees:
+    its trade rules in force, and its events' capacities, lanes, demand, stock and outage
+    durations (TTR) at `at`, with the draws of sample `sample`. `programs`/`party` narrow the
+    programs (and the demand TTS must meet) to those; `ttr` overrides sites' time-to-recover
+    (one number for all, or site -> periods, "*" for all) over the pack and the scenario;
+    a node cutting a program's maximum output by more than `near` is a near single point.
     """
-    g = from_network(network, at=at, ttr=ttr)
-    return analyse(g, pack=network.name, content_hash=network.content_hash, programs=programs, party=party, near=near, workers=workers, max_paths=max_paths, progress=progress)
+    if isinstance(scenario, (str, Path)):
+        from allyforge.scenario import load_scenario
+
+        scenario = load_scenario(scenario)
+    m = moment(network, at=at, ttr=ttr, scenario=scenario, sample=sample)
+    rep = analyse(m.graph, pack=network.name, content_hash=network.content_hash, programs=programs, party=party, near=near, workers=workers,
+                  max_paths=max_paths, progress=progress, first_demand=m.first_demand)
+    return replace(rep, scenario=m.scenario, sample=m.sample, events_applied=m.events, notes=m.notes + rep.notes)
 
 
 def analyse(
@@ -55,8 +71,10 @@ def analyse(
     workers: int | None = None,
     max_paths: int = 50,
     progress: Progress | None = None,
+    first_demand: str | None = None,
 ) -> RiskReport:
-    """The RiskReport of a SupplyGraph (what `risk` runs after collapsing the Network)."""
+    """The RiskReport of a SupplyGraph (what `risk` runs after collapsing the Network);
+    `first_demand` (the first period with demand) makes the no-demand note name it."""
     from allyforge.risk import concentration, exposure, single_points, tts
 
     chosen = _choose_programs(g, programs, party)
@@ -66,18 +84,14 @@ def analyse(
         d = g.demands[[k in keys for k in zip(g.demands["item"], g.demands["party"])]]
         g = replace(g, demands=d.reset_index(drop=True))
         notes.append(f"time-to-survive counts the demand of {', '.join(chosen)} only")
-    if float(g.demands["rate"].sum()) <= 0 if len(g.demands) else True:
-        notes.append(f"no demand in period {g.at}: time-to-survive is the horizon everywhere; choose --at a period with demand")
+    if not float(g.demands["rate"].sum() if len(g.demands) else 0.0) > 0:
+        hint = f" (the first period with demand is {first_demand})" if first_demand and first_demand != g.at else ""
+        notes.append(f"no demand in period {g.at}: time-to-survive is the horizon everywhere; choose --at a period with demand{hint}")
 
     tick = progress or (lambda stage, total: (lambda n: None))
     src = exposure.build_sourcing(g)
     ex = exposure.exposure(g, chosen, src)
-    step = tick("paths", len(chosen))
-    ps = []
-    for p in chosen:
-        ps.append(exposure.paths(g, src, p, max_paths=max_paths))
-        step(1)
-    paths = pd.concat(ps, ignore_index=True) if ps else pd.DataFrame(columns=exposure.PATH_COLUMNS)
+    paths = exposure.trace_paths(g, src, chosen, max_paths=max_paths, progress=tick("paths", len(chosen)))
     shares = concentration.production_shares(g)
     h = concentration.hhi(shares)
     parties = sorted(set(g.programs.loc[chosen, "party"]))

@@ -161,5 +161,6 @@ def criticality(g: SupplyGraph, hhi_table: pd.DataFrame, exposure: pd.DataFrame)
                 "max_blocked_share": float(blocked.max()) if len(blocked) else 0.0,
                 "eu_material": eum, "eu_supply_risk": sr, "eu_economic_importance": ei,
                 "eu_critical": bool(sr >= EU_SR_THRESHOLD and ei >= EU_EI_THRESHOLD) if np.isfinite(sr) else None,
+                "eu_source": EU_SOURCE if eum in eu.index else "",
             })
     return pd.DataFrame(rows)

@@ -15,7 +15,9 @@ gives the share that still arrives; the rest is the blocked share.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -37,6 +39,20 @@ class Sourcing:
     w: sp.csr_matrix
     w_pass: sp.csr_matrix
     origin: np.ndarray  # bool per node: the item is made here or enters the graph here
+
+    @cached_property
+    def children(self) -> list[list[tuple[int, float, float]]]:
+        """Per node, its upstream edges as (node, share, passing): the adjacency paths walk."""
+        out: list[list[tuple[int, float, float]]] = [[] for _ in range(len(self.nodes))]
+        ed = self.edges
+        for a, b, sh, ps in zip(ed["a"].tolist(), ed["b"].tolist(), ed["share"].tolist(), ed["passing"].tolist()):
+            out[a].append((b, sh, ps))
+        return out
+
+    @cached_property
+    def made(self) -> frozenset[int]:
+        """Nodes where a process makes the item (the places a path names)."""
+        return frozenset(self.edges.loc[self.edges["kind"] == "process", "a"].astype(int).tolist())
 
     def solve(self, e: np.ndarray | sp.spmatrix, passing: bool = False) -> np.ndarray | sp.csr_matrix:
         """Total requirements x = (I − Wᵀ)⁻¹ e for each column of e (sparse in, sparse out).
@@ -218,50 +234,69 @@ def exposure(g: SupplyGraph, programs: list[str] | None = None, s: Sourcing | No
 
 
 def paths(g: SupplyGraph, s: Sourcing, program: str, max_paths: int = 100, min_share: float = 1e-3, max_expansions: int = 50_000) -> pd.DataFrame:
-    """The heaviest supply paths into a program, best first (shares multiply along a path).
+    """The heaviest supply paths into one program (see `trace_paths`)."""
+    return trace_paths(g, s, [program], max_paths=max_paths, min_share=min_share, max_expansions=max_expansions)
+
+
+def trace_paths(
+    g: SupplyGraph,
+    s: Sourcing,
+    programs: list[str],
+    max_paths: int = 100,
+    min_share: float = 1e-3,
+    max_expansions: int = 50_000,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """The heaviest supply paths into each program, best first (shares multiply along a path).
 
     A path runs from the program down to a node with nothing upstream; it names
     each place something is made (item @ site (country)). `passing` is the share
-    of the path's flow the trade rules in force let through.
+    of the path's flow the trade rules in force let through. Paths are found best
+    first with a heap, up to `max_paths` per program, ignoring those below `min_share`.
     """
-    roots = g.program_roots(program)
-    item = g.programs.loc[program, "item"]
-    children: dict[int, list[tuple[int, float, float, str]]] = {}
-    ed = s.edges
-    for a, b, sh, kind, ps in zip(ed["a"].to_numpy(), ed["b"].to_numpy(), ed["share"].to_numpy(float), ed["kind"].to_numpy(), ed["passing"].to_numpy(float)):
-        children.setdefault(int(a), []).append((int(b), float(sh), float(ps), str(kind)))
-    heap: list[tuple[float, int, tuple[int, ...], float, tuple[int, ...]]] = []
-    tick = 0
-    for site, w in roots.items():
-        k = s.nodes.get_indexer(pd.MultiIndex.from_arrays([[str(site)], [item]]))[0]
-        if k >= 0:
-            heapq.heappush(heap, (-float(w), tick, (k,), 1.0, ()))
-            tick += 1
-    made: set[int] = set(ed.loc[ed["kind"] == "process", "a"].astype(int))
-    rows = []
-    expansions = 0
-    while heap and len(rows) < max_paths and expansions < max_expansions:
-        neg, _, path, ps, shown = heapq.heappop(heap)
-        expansions += 1
-        last = path[-1]
-        kids = children.get(last, [])
-        if not kids:
-            rows.append((path, -neg, ps))
-            continue
-        for b, sh, p2, _kind in kids:
-            w = -neg * sh
-            if w >= min_share:
-                heapq.heappush(heap, (-w, tick, path + (b,), ps * p2, shown))
-                tick += 1
+    if not programs:
+        return pd.DataFrame(columns=PATH_COLUMNS)
+    e = program_demand(g, s, programs)  # each program's root nodes with their share of its demand
+    children, made = s.children, s.made
+    node_site = s.nodes.get_level_values(0).to_numpy()
+    node_item = s.nodes.get_level_values(1).to_numpy()
+    site_name, country = g.sites["name"].to_dict(), g.sites["country"].to_dict()
+    item_name = g.items["name"].to_dict()
+    labels: dict[int, str] = {}
+
+    def label(k: int) -> str:
+        if k not in labels:
+            it, site = node_item[k], node_site[k]
+            nm = item_name.get(it)
+            labels[k] = f"{nm if isinstance(nm, str) else it} @ {site_name[site]} ({country[site]})"
+        return labels[k]
+
     out = []
-    sites, items = g.sites, g.items
-    name = g.programs.loc[program, "name"]
-    for rank, (path, share, ps) in enumerate(rows, 1):
-        steps = [str(name)]
-        for k in path:
-            if k in made or k == path[-1]:
-                site, it = s.nodes[k]
-                steps.append(f"{items.loc[it, 'name'] if it in items.index else it} @ {sites.loc[site, 'name']} ({sites.loc[site, 'country']})")
-        site, it = s.nodes[path[-1]]
-        out.append({"program": program, "rank": rank, "material": it, "origin_country": sites.loc[site, "country"], "share": share, "passing": ps, "path": " ← ".join(steps)})
+    for j, program in enumerate(programs):
+        heap: list[tuple[float, int, tuple[int, ...], float]] = []
+        tick = 0
+        for k in np.flatnonzero(e[:, j] > 0):
+            heapq.heappush(heap, (-float(e[k, j]), tick, (int(k),), 1.0))
+            tick += 1
+        rows = []
+        expansions = 0
+        while heap and len(rows) < max_paths and expansions < max_expansions:
+            neg, _, path, ps = heapq.heappop(heap)
+            expansions += 1
+            kids = children[path[-1]]
+            if not kids:
+                rows.append((path, -neg, ps))
+                continue
+            for b, sh, p2 in kids:
+                w = -neg * sh
+                if w >= min_share:
+                    heapq.heappush(heap, (-w, tick, path + (b,), ps * p2))
+                    tick += 1
+        name = str(g.programs.at[program, "name"])
+        for rank, (path, share, ps) in enumerate(rows, 1):
+            steps = [name] + [label(k) for k in path if k in made or k == path[-1]]
+            last = path[-1]
+            out.append((program, rank, node_item[last], country[node_site[last]], share, ps, " ← ".join(steps)))
+        if progress:
+            progress(1)
     return pd.DataFrame(out, columns=PATH_COLUMNS)

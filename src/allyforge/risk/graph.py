@@ -3,20 +3,16 @@
 Risk questions are asked "as of" one moment, so the Network's time-phased data is
 collapsed here to per-period rates at that moment (capacity with overrides held,
 demand of that period) and each lane gets the fraction of its flow the trade rules
-in force let through. Tests and benchmarks build a `SupplyGraph` directly; packs go
-through `from_network`.
+in force let through. Tests and benchmarks build a `SupplyGraph` directly; packs (under a
+scenario or not) go through `allyforge.risk.moment`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-
-from allyforge.calendar import CalendarError
-from allyforge.network import Network
 
 
 class RiskInputError(ValueError):
@@ -66,121 +62,6 @@ class SupplyGraph:
         own = [s for s in makers if self.sites.loc[s].get("party", None) == p["party"]]
         sites = own or list(makers)
         return pd.Series(1.0 / len(sites), index=sites) if sites else pd.Series(dtype=float)
-
-
-def resolve_at(net: Network, at: str | None) -> tuple[str, dt.date]:
-    """`--at` as (period label, date): a period label means its first day; a date its period;
-    "first-demand" the first period with positive demand."""
-    cal = net.calendar
-    if at is None or str(at).strip() == "":
-        return cal.periods[0], cal.first_date
-    if str(at).strip() == "first-demand":
-        d = net.table("demands").reset_index()
-        periods = sorted({cal.index(p) for p, q in zip(d["period"], d["quantity"]) if q > 0})
-        first = cal.periods[periods[0]] if periods else cal.periods[0]
-        return first, cal.first_day(first)
-    s = str(at).strip()
-    if cal.contains(s):
-        return s, cal.first_day(s)
-    try:
-        cal.first_day(s)
-        raise RiskInputError(f"--at period {s} falls outside the pack's calendar {cal.start}..{cal.end}")
-    except CalendarError:
-        pass
-    try:
-        day = dt.date.fromisoformat(s)
-    except ValueError:
-        raise RiskInputError(f"--at {s!r} is neither a period of the pack's calendar ({cal.start}..{cal.end}) nor a date YYYY-MM-DD") from None
-    k = cal.period_of_date(day)
-    if k is None:
-        raise RiskInputError(f"--at {s} falls outside the pack's calendar {cal.start}..{cal.end}")
-    return cal.periods[k], day
-
-
-def lane_passing(net: Network, day: dt.date) -> tuple[pd.Series, tuple[str, ...]]:
-    """Fraction of each active lane's flow the trade rules in force on `day` let through.
-
-    A rule matches a lane by the lane's item (or one of its groups), the origin and
-    destination sites' countries, and the destination site's sector against `end_use`.
-    ban passes 0, license passes `fraction`, delay passes all; several rules multiply.
-    """
-    lanes = net.active("lanes")
-    sites = net.table("sites")
-    items = net.table("items")
-    passing = pd.Series(1.0, index=lanes.index, name="passing")
-    applied: list[str] = []
-    if not len(lanes):
-        return passing, ()
-    o_cty = lanes["origin"].map(sites["country"])
-    d_cty = lanes["destination"].map(sites["country"])
-    d_sec = lanes["destination"].map(sites["sector"]).fillna("civil")
-    groups = lanes["item"].map(lambda i: {i, *items.loc[i, "groups"]})
-    day64 = pd.Timestamp(day)
-    for rid, r in net.table("trade_rules").iterrows():
-        if r["start"] > day64 or (pd.notna(r["end"]) and r["end"] < day64):
-            continue
-        names = set(r["items"])
-        hit = (o_cty == r["origin_country"]) & ((d_cty == r["destination_country"]) | (r["destination_country"] == "*"))
-        if r["end_use"] not in (None, "any") and pd.notna(r["end_use"]):
-            hit &= d_sec == r["end_use"]
-        hit &= groups.map(lambda g: "*" in names or bool(g & names))
-        if not hit.any():
-            continue
-        applied.append(str(rid))
-        if r["effect"] == "ban":
-            passing[hit] *= 0.0
-        elif r["effect"] == "license":
-            frac = float(r["fraction"]) if pd.notna(r["fraction"]) else 0.0
-            passing[hit] *= frac
-    return passing, tuple(applied)
-
-
-def from_network(net: Network, at: str | None = None, ttr: dict[str, float] | float | None = None, apply_rules: bool = True) -> SupplyGraph:
-    """Collapse a Network to the rates and rules in force at `at` (default: first period)."""
-    period, day = resolve_at(net, at)
-    k = net.calendar.index(period)
-    sites = net.table("sites")[["name", "country", "kind", "sector", "party", "ttr"]].copy()
-    sites["sector"] = sites["sector"].fillna("civil")
-    if isinstance(ttr, (int, float)):
-        sites["ttr"] = float(ttr)
-    elif isinstance(ttr, dict):
-        ttr = dict(ttr)
-        if "*" in ttr:
-            sites["ttr"] = float(ttr.pop("*"))
-        unknown = sorted(set(ttr) - set(sites.index))
-        if unknown:
-            raise RiskInputError(f"--ttr names unknown site(s): {', '.join(unknown)}")
-        for s, v in ttr.items():
-            sites.loc[s, "ttr"] = float(v)
-
-    procs = net.active("processes")
-    cap = net.capacity_array().isel(period=k).to_series()
-    processes = pd.DataFrame({"site": procs["site"], "capacity": cap.reindex(procs.index).to_numpy(float), "annual_output": procs["annual_output"]}, index=procs.index)
-    yld = procs["yield"].fillna(1.0)
-    ins = net.table("process_inputs").reset_index()[["process", "item", "quantity"]]
-    ins = ins[ins["process"].isin(procs.index)].reset_index(drop=True)
-    outs = net.table("process_outputs").reset_index()[["process", "item", "quantity"]]
-    outs = outs[outs["process"].isin(procs.index)].reset_index(drop=True)
-    outs["quantity"] = outs["quantity"].to_numpy(float) * outs["process"].map(yld).to_numpy(float)
-
-    lanes = net.active("lanes")[["item", "origin", "destination", "capacity", "share", "priority"]].copy()
-    if apply_rules:
-        passing, applied = lane_passing(net, day)
-    else:
-        passing, applied = pd.Series(1.0, index=lanes.index), ()
-    lanes["passing"] = passing.reindex(lanes.index).fillna(1.0)
-
-    st = net.table("stocks").reset_index()
-    stocks = st[["site", "item", "initial"]].fillna({"initial": 0.0})
-    d = net.table("demands").reset_index()
-    d = d[d["period"] == period]
-    demands = d.groupby(["site", "item", "party"], as_index=False)["quantity"].sum().rename(columns={"quantity": "rate"})
-    programs = net.table("programs")[["item", "party", "name"]].copy()
-    programs["name"] = programs["name"].where(programs["name"].notna() & programs["name"].astype(str).ne(""), programs["item"])
-    items = net.table("items")[["name", "kind", "unit", "groups"]]
-    horizon = float(len(net.periods) - k)
-    party_country = net.table("parties")["country"].astype(str).to_dict()
-    return SupplyGraph(sites, processes, ins, outs, lanes, stocks, demands, programs, items, horizon=horizon, at=period, rules_applied=applied, party_country=party_country)
 
 
 def node_table(g: SupplyGraph) -> pd.DataFrame:

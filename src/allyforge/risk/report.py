@@ -31,6 +31,9 @@ class RiskReport:
     single_points: pd.DataFrame
     near: float = 0.5
     notes: tuple[str, ...] = field(default=())
+    scenario: str = ""  # the scenario applied ("" = the pack alone)
+    sample: int | None = None  # the scenario sample whose draws were used
+    events_applied: tuple[str, ...] = field(default=())  # scenario events changing what risk read at `at`
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"top_risks": self.top_risks(), **{n: getattr(self, n) for n in TABLES if n != "top_risks"}}
@@ -50,8 +53,9 @@ class RiskReport:
         for prog, grp in sorted(bl.groupby("program"), key=lambda kv: (-kv[1]["blocked"].max(), -len(kv[1]), kv[0]))[:per_kind]:
             grp = grp.sort_values(["blocked", "material"], ascending=[False, True])
             mats = ", ".join(f"{m} {b:.0%}" for m, b in zip(grp["material"].head(6), grp["blocked"].head(6))) + (f" +{len(grp) - 6} more" if len(grp) > 6 else "")
-            rows.append({"kind": f"blocked by trade rules at {self.at}", "program": prog, "where": ", ".join(sorted(set(", ".join(grp["countries"]).split(", ")))), "measure": float(grp["blocked"].max()),
-                         "detail": f"share of supply through lanes the rules in force block: {mats}"})
+            by = "trade rules and scenario events" if self.scenario else "trade rules"
+            rows.append({"kind": f"blocked by {by} at {self.at}", "program": prog, "where": ", ".join(sorted(set(", ".join(grp["countries"]).split(", ")))), "measure": float(grp["blocked"].max()),
+                         "detail": f"share of supply through lanes the {by} in force block: {mats}"})
         fl = self.tts[self.tts["flagged"]].sort_values(["rei", "pi"], ascending=False)
         for _, r in fl.head(per_kind).iterrows():
             rows.append({"kind": "survives less than recovery (TTS < TTR)", "program": "", "where": f"{r['name']} ({r['country']})" + (f" / {r['item']}" if isinstance(r["item"], str) else ""), "measure": r["rei"],

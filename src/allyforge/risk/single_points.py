@@ -80,7 +80,8 @@ def single_points(
     nodes: pd.DataFrame | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
-    """For each program and node: share of max output left with the node removed; single and near single points.
+    """For each program and node: share of max output left with the node removed; single and near single points
+    (a near single point is no single point but cuts output by more than `near`).
 
     Only rows where output falls are returned.
     """
@@ -115,7 +116,8 @@ def single_points(
             frac = left / base if base > 0 else np.nan
             drop = 1.0 - frac if base > 0 else np.nan
             if base > 0 and drop > 1e-9:
-                rows.append({"program": prog, "node": node, "site": site, "item": nitem, "output_left": frac, "drop": drop, "single_point": single, "near": (not single) and drop >= near})
+                # strictly more than `near` (HiGHS's feasibility tolerance aside)
+                rows.append({"program": prog, "node": node, "site": site, "item": nitem, "output_left": frac, "drop": drop, "single_point": single, "near": (not single) and drop > near + 1e-9})
         if progress:
             progress(1)
     df = pd.DataFrame(rows, columns=[c for c in SPOF_COLUMNS if c not in ("name", "country", "kind")])

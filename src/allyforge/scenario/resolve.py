@@ -103,6 +103,7 @@ class Drivers:
     stock_changes: list[StockChange] = field(default_factory=list)
     investments: list[Investment] = field(default_factory=list)
     event_labels: list[str] = field(default_factory=list)
+    draws: list[dict[str, np.ndarray]] = field(default_factory=list)  # per event: parameter -> [S] values (duration rounded; blank = T)
 
     @property
     def samples(self) -> int:
@@ -119,6 +120,7 @@ class Drivers:
             stock_changes=[dataclasses.replace(c, values=c.values[rows]) for c in self.stock_changes],
             investments=[dataclasses.replace(i, occurs=i.occurs[rows]) for i in self.investments],
             event_labels=list(self.event_labels),
+            draws=[{k: v[rows] for k, v in dr.items()} for dr in self.draws],
         )
 
     @property
@@ -148,6 +150,10 @@ class Drivers:
     def lane_open_at(self, t: int) -> np.ndarray:
         """Share of each lane's flow allowed in period t: [S, L] (0 = banned or cut)."""
         return np.clip(self._apply("lane_open", self.base_lane_open[:, t], t), 0.0, 1.0)
+
+    def events_lane_open_at(self, t: int) -> np.ndarray:
+        """Share of each lane's flow the events alone (export_ban, lane_cut) allow in period t, trade rules aside: [S, L]."""
+        return np.clip(self._apply("lane_open", np.ones(len(self.lanes)), t), 0.0, 1.0)
 
     def demand_at(self, t: int) -> np.ndarray:
         """Units due per demand stream in period t: [S, D]."""
@@ -426,6 +432,7 @@ def resolve(network: Network, scenario: Scenario, samples: int | np.ndarray | No
             probs.add((*loc, "occurs"), "occurs must be a probability draw (bernoulli) or 0/1")
         dur = np.maximum(np.rint(dr.v["duration"]), 0).astype(np.int64)
         win = _window(T, np.full(S, st), dur) * occurs[:, None]
+        d.draws.append({**dr.v, "occurs": occurs.astype(float), "duration": dur.astype(float)})
         _apply_event(d, net, event, e, loc, st, win, occurs, dr, lf, procs, lanes, sites, items, cands, stocks, probs)
     if probs.items:
         raise ScenarioError(probs.items, sc.source)

@@ -112,7 +112,7 @@ class _Tracer:
                 short = cut["input"][ei]
                 for j in np.argsort(-short, kind="stable"):
                     options.append((float(short[j]) * gain, None, (int(c.in_node[ei[j]]),)))
-        options.sort(key=lambda o: -o[0])
+        options.sort(key=lambda o: (-o[0], o[1] is None))  # at equal cuts a constraint here beats a pointer upstream
         for w, terminal, upstream in options:
             if w <= EPS:
                 break

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from allyforge.simulate.sourcing import at_arrival, rule_aware_shares, static_groups
+
 if TYPE_CHECKING:
     from allyforge.network import Network
     from allyforge.scenario import Drivers
@@ -51,7 +53,9 @@ class Compiled:
     lane_dest: np.ndarray
     lead: np.ndarray
     lane_priority: np.ndarray
-    plan_share: np.ndarray  # share of a destination's requirement (S4.4)
+    plan_share: np.ndarray  # share of a destination's requirement with every lane open (S4.4)
+    share_ship: np.ndarray  # [L, T] share knowing the rules in force, by the period the lane ships (S5.6)
+    share_arrive: np.ndarray  # [L, T] the same, by the period the shipment is due at the destination (S4.4)
     spill_rank: np.ndarray  # position among the destination's inbound lanes by (priority, table order)
     # demand streams
     dem_node: np.ndarray
@@ -160,6 +164,10 @@ def compile_network(net: Network, drv: Drivers, recipe: dict[tuple[str, str, str
         else:
             plan_share[act] = np.nan_to_num(share[act])
 
+    groups = static_groups(lane_dest, active, produced)
+    share_ship = rule_aware_shares(groups, share, lane_priority, plan_share, drv.base_lane_open)
+    share_arrive = rule_aware_shares(groups, share, lane_priority, plan_share, at_arrival(drv.base_lane_open, lead))
+
     dem_node = nidx(pd.MultiIndex.from_arrays([streams["site"], streams["item"]]))
 
     base_stock = np.zeros(N, bool)
@@ -234,6 +242,7 @@ def compile_network(net: Network, drv: Drivers, recipe: dict[tuple[str, str, str
         nodes=nodes, proc_site=procs["site"].to_numpy(), cycle=cycle, yld=yld, proc_priority=proc_priority,
         in_proc=in_proc, in_node=in_node, in_qty=in_qty, out_proc=out_proc, out_node=out_node, out_qty=out_qty,
         lane_origin=lane_origin, lane_dest=lane_dest, lead=lead, lane_priority=lane_priority, plan_share=plan_share,
+        share_ship=share_ship, share_arrive=share_arrive,
         spill_rank=spill_rank, dem_node=dem_node, dem_priority=streams["priority"].to_numpy(np.int64),
         dem_backorder=streams["backorder"].to_numpy(bool), produced=produced, base_stock=base_stock, level=level,
         initial=initial, reserve0=reserve0, release=release, holding=holding, node_currency=node_currency,

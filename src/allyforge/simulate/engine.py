@@ -68,6 +68,7 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
     lane_bl = np.zeros((S, L))
     proc_bl = np.zeros((S, P))
     lane_ord = np.zeros((S, L))  # open orders with the origin (S5.5)
+    lane_owed = np.zeros((S, L))  # carried but not shipped last period (S12.1)
     proc_ord = np.zeros((S, P))  # runs whose inputs are on order (S6.6)
     dem_bl = np.zeros((S, D))
     cuts = {k: np.zeros((S, n)) for k, n in (("lane_rule", L), ("lane_cap", L), ("lane_origin", L), ("proc_cap", P), ("input", E), ("outage", P))}
@@ -103,6 +104,7 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
         pruns = planned_runs[:, :, t] if planned_runs.shape[0] > 1 else planned_runs[0, :, t][None]
         om = outage_mask(t)
         shares_t = None
+        share_t = c.share_ship[:, t]
         if c.multi_producer:
             shares_t = producer_shares(c, cap[:, :, None])[:, :, 0]
 
@@ -151,7 +153,7 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
             ll = rq.lanes
             if len(ll):
                 base = lane_bl[:, ll] + pship[:, ll]
-                r = base + c.plan_share[ll] * X[:, c.lane_dest[ll]]
+                r = base + share_t[ll] * X[:, c.lane_dest[ll]]
                 lo_ll, lc_ll = lopen[:, ll], lcap[:, ll]
                 allowed = lo_ll * r
                 carry = np.minimum(allowed, lc_ll)
@@ -260,7 +262,9 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
         else:
             consumed = np.zeros((S, N))
             inlim = np.zeros((S, P), bool)
-        capcut = np.where(inlim, 0.0, proc_req - want)
+        # capacity is charged only with runs the period itself asked for beyond it, not with a
+        # re-requested backlog: that backlog stays charged to the shortage that left it (S12.1)
+        capcut = np.where(inlim, 0.0, np.maximum(0.0, np.minimum(proc_req - want, proc_req - proc_bl - cap)))
         cuts["proc_cap"] += capcut
         if om.shape[0] > 1:
             cuts["outage"] += capcut * om
@@ -281,7 +285,10 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
         unmet = np.maximum(due - delivered, 0.0)
         dem_bl = np.where(c.dem_backorder, unmet, 0.0)
         lost = np.where(c.dem_backorder, 0.0, unmet)
-        cuts["lane_origin"] += carried - shipped
+        # an origin is charged with the growth of what it owes, in units: a backlog that only waits is not charged again (S12.1)
+        owed_now = np.maximum(carried - shipped, 0.0)
+        cuts["lane_origin"] += np.maximum(0.0, owed_now - lane_owed)
+        lane_owed = owed_now
         lane_bl = unplaced + np.maximum(carried - shipped, 0.0)
         lane_ord = np.minimum(lane_bl, np.maximum(0.0, asked + passed - shipped))
         proc_bl = proc_req - runs

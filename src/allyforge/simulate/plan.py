@@ -52,9 +52,9 @@ def make_plan(c: Compiled, demand: np.ndarray, shares: np.ndarray) -> tuple[np.n
     runs = np.zeros((S2, P, T))
     planned_dest = ~c.base_stock
     for nl, ll, pl in c.req_levels:
-        lanes = ll[planned_dest[c.lane_dest[ll]] & (c.plan_share[ll] > 0)]
+        lanes = ll[planned_dest[c.lane_dest[ll]] & (c.share_arrive[ll] > 0).any(1)]
         if len(lanes):
-            need = G[:, c.lane_dest[lanes], :] * c.plan_share[lanes][None, :, None]
+            need = G[:, c.lane_dest[lanes], :] * c.share_arrive[lanes][None, :, :]
             s = shift_back(need, c.lead[lanes])
             ship[:, lanes] = s
             np.add.at(G, (slice(None), c.lane_origin[lanes]), s)

@@ -108,6 +108,29 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
                 v = L[l]["share"]
                 share[l] = 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
+    def split(n: tuple, ship_period) -> dict[str, float]:
+        """S4.4: each inbound lane's share of node n's requirement, knowing the rules in force
+        in the period `ship_period(lane)` it would ship."""
+        act = [l for l in lanes_in[n] if L[l]["active"]] if not makers[n] else []
+        if not act:
+            return {}
+        o = {l: float(drv.base_lane_open[order_of_lane[l], ship_period(l)]) for l in act}
+        if all(o[l] >= 1.0 for l in act):
+            return {l: share[l] for l in act}
+        if all(isinstance(L[l]["share"], float) and math.isnan(L[l]["share"]) for l in act):
+            live = [l for l in act if o[l] > 0]
+            if not live:
+                return {l: share[l] for l in act}
+            best = min(L[l]["prio"] for l in live)
+            top = [l for l in live if L[l]["prio"] == best]
+            tot = sum(o[l] for l in top)
+            return {l: (o[l] / tot if l in top else 0.0) for l in act}
+        tot = sum(share[l] * o[l] for l in act)
+        if tot <= 0:
+            return {l: share[l] for l in act}
+        full = sum(share[l] for l in act)
+        return {l: share[l] * o[l] * full / tot for l in act}
+
     def maker_share(p: str, n: tuple, t: int) -> float:  # S4.3
         tot = sum(cap[t][q] for q in makers[n])
         return cap[t][p] / tot if tot > 0 else 1.0 / len(makers[n])
@@ -156,12 +179,13 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
                         ask[release_at(t, cycle[p])] += G[n][t] * maker_share(p, n, t) / (q * yld[p])
                     plan_runs[p] = [max(a, b) for a, b in zip(plan_runs[p], ask)]
             else:
-                for l in lanes_in[n]:
-                    if share[l] <= 0:
-                        continue
-                    for t in range(T):
+                for t in range(T):
+                    sh = split(n, lambda l, t=t: release_at(t, L[l]["lead"]))
+                    for l, v_share in sh.items():
+                        if v_share <= 0:
+                            continue
                         s_ = release_at(t, L[l]["lead"])
-                        v = G[n][t] * share[l]
+                        v = G[n][t] * v_share
                         plan_ship[l][s_] += v
                         G[L[l]["o"]][s_] += v
         for p in makers[n]:
@@ -255,9 +279,10 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
             ins = lanes_in[n]
             if ins:
                 cut = {}
+                now = split(n, lambda l: t)
                 for l in ins:
                     base[l] = lane_bl[l] + plan_ship[l][t]
-                    r_ = base[l] + share[l] * X[n]
+                    r_ = base[l] + now.get(l, 0.0) * X[n]
                     allowed = lopen[t][l] * r_
                     carried[l] = min(allowed, lcap[t][l])
                     cut[l] = r_ - carried[l]
