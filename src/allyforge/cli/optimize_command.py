@@ -66,6 +66,7 @@ def optimize(
     stockpile_target: float = typer.Option(None, "--stockpile-target", min=0, help="Also size stockpiles: each program's P90 unit-periods short at most this."),
     out: Path = typer.Option(None, "--out", help="Directory for tables (CSV), the Pareto plot (HTML) and the portfolio scenario (YAML)."),
     fmt: str = typer.Option("table", "--format", help="table or json."),
+    store: Path = typer.Option(None, "--store", envvar="ALLYFORGE_STORE", help="Store folder the run is kept in (default: the user's data folder)."),
 ) -> None:
     """Best plan for SCENARIO and the mitigation portfolio that buys down the most shortfall within budgets.
 
@@ -113,7 +114,12 @@ def optimize(
             fail(str(e), EXIT_BAD_INPUT)
         except SolverFailure as e:
             fail(str(e), EXIT_FAILURE)
-    _report(plan, fmt, sizing)
+    from allyforge.cli.store_commands import store_result
+
+    request = {"budget": budgets, "samples": samples, "eval_samples": eval_samples, "seed": seed, "pareto": list(scales), "time_limit": time_limit,
+               "gap": gap, "solver": solver, "stockpile_target": stockpile_target}
+    run_id = store_result(plan, net, sc, None, store, request, engine="optimize")
+    _report(plan, fmt, sizing, run_id)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         plan.summary.to_csv(out / "plan_summary.csv", index=False)
@@ -131,12 +137,15 @@ def optimize(
             sizing.shortfall.to_csv(out / "stockpile_shortfall.csv", index=False)
         if fmt == "table":
             console.print(f"wrote {out}/")
+    if fmt == "table":
+        console.print(f"run id: {run_id} (allyforge runs show {run_id}; allyforge report {run_id})", highlight=False)
 
 
-def _report(plan, fmt: str, sizing=None) -> None:  # type: ignore[no-untyped-def]
+def _report(plan, fmt: str, sizing=None, run_id: str | None = None) -> None:  # type: ignore[no-untyped-def]
     s = plan.summary
     if fmt == "json":
         doc = {
+            "run_id": run_id,
             "stockpiles": None if sizing is None else sizing.sizes.to_dict("records"),
             "objective": plan.objective, "solver": plan.solver,
             "plan": s.to_dict("records"),
