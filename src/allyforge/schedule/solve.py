@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 import pandas as pd
 from ortools.sat.python import cp_model
@@ -14,21 +15,24 @@ from allyforge.schedule.core import STATUS, SolverSettings, gap
 from allyforge.schedule.data import MaintenanceData, critical_path_days, from_network
 from allyforge.schedule.eligibility import Eligibility, EligibilityRules, eligibility
 from allyforge.schedule.greedy import greedy
-from allyforge.schedule.model import SCALE, MaintenanceModel, Weights, build_model, dk, task_id
+from allyforge.schedule.model import SCALE, MaintenanceModel, Weights, assign_docks, build_model, dk, dock_pools, task_id
 from allyforge.schedule.result import Schedule
 
 DEFAULT_HORIZON_DAYS = 730  # the year's availabilities start in the year and may finish in the next
+SUBSOLVERS = ("core", "default_lp")  # see SolverSettings
 
 Progress = Callable[[float, float, float], None]  # (objective, bound, wall seconds)
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, progress: Progress) -> None:
+    """Progress of the whole problem: the parts already solved plus the one running."""
+
+    def __init__(self, progress: Progress, done_obj: float, done_bnd: float, done_wall: float) -> None:
         super().__init__()
-        self._progress = progress
+        self._progress, self._obj, self._bnd, self._wall = progress, done_obj, done_bnd, done_wall
 
     def on_solution_callback(self) -> None:
-        self._progress(self.ObjectiveValue() / SCALE, self.BestObjectiveBound() / SCALE, self.WallTime())
+        self._progress(self._obj + self.ObjectiveValue() / SCALE, self._bnd + self.BestObjectiveBound() / SCALE, self._wall + self.WallTime())
 
 
 def schedule(
@@ -49,6 +53,8 @@ def schedule(
     status "infeasible" with the explanation in the model's words.
     """
     data = from_network(network) if isinstance(network, Network) else network
+    if settings.subsolvers is None and settings.num_workers > 1:
+        settings = replace(settings, subsolvers=SUBSOLVERS)
     av = data.availabilities
     if av.empty:
         raise PackError([Problem(data.files["availabilities"], None, None, "no availabilities to schedule")])
@@ -65,30 +71,96 @@ def schedule(
     stuck = [a for a in selected if not elig.options[a]]
     if stuck:
         return _empty("infeasible", base, tuple(_nowhere(data, elig, a) for a in stuck))
-    mm = build_model(data, elig, selected, origin, horizon_days, weights)
-    if warm_start is not None and warm_start.ok:
-        _hint(mm, warm_start, origin)
-    else:
-        _hint_plan(mm, greedy(data, elig, selected, origin, horizon_days, weights))
-    solver = cp_model.CpSolver()
-    settings.apply(solver)
-    st = solver.Solve(mm.core.model, _Callback(progress) if progress else None)
-    status = STATUS.get(st, "unknown")
-    if status == "infeasible":
-        return _empty("infeasible", base, _explain_conflict(data, elig, selected, origin, horizon_days, weights, settings), solver)
-    if status not in ("optimal", "feasible"):
-        why = "no schedule found within the time limit" if status == "unknown" else f"solver status {status}"
-        return _empty(status, base, (why,), solver)
-    packages, avails = _decode(mm, solver, data, selected, origin)
-    obj, bnd = solver.ObjectiveValue() / SCALE, solver.BestObjectiveBound() / SCALE
-    return Schedule(status=status, packages=packages, availabilities=avails, objective=obj, bound=bnd, gap=gap(obj, bnd), wall_time=solver.WallTime(), deterministic_time=solver.deterministic_time, **base)
+    parts = components(elig, selected)
+    budget = Budget(settings.time_limit, [len(_tasks_of(data, p)) for p in parts])
+    solved: list[tuple[MaintenanceModel, cp_model.CpSolver, str]] = []
+    done_obj = done_bnd = 0.0
+    wall = 0.0
+    for k, part in enumerate(parts):
+        mm = build_model(data, elig, part, origin, horizon_days, weights)
+        if warm_start is not None and warm_start.ok:
+            _hint(mm, warm_start, origin, data)
+        else:
+            _hint_plan(mm, greedy(data, elig, part, origin, horizon_days, weights), data)
+        solver = cp_model.CpSolver()
+        settings.apply(solver, time_limit=budget.share(k))
+        cb = _Callback(progress, done_obj, done_bnd, wall) if progress else None
+        st = solver.Solve(mm.core.model, cb)
+        budget.spend(solver.deterministic_time)
+        wall += solver.WallTime()
+        status = STATUS.get(st, "unknown")
+        if status == "optimal" and solver.ObjectiveValue() != solver.BestObjectiveBound():
+            status = "feasible"  # stopped at the relative gap limit, not proven best
+        if status == "infeasible":
+            return _empty("infeasible", base, _explain_conflict(data, elig, part, origin, horizon_days, weights, settings), wall, budget.used)
+        if status not in ("optimal", "feasible"):
+            why = "no schedule found within the time limit" if status == "unknown" else f"solver status {status}"
+            return _empty(status, base, (why,), wall, budget.used)
+        solved.append((mm, solver, status))
+        done_obj += solver.ObjectiveValue() / SCALE
+        done_bnd += solver.BestObjectiveBound() / SCALE
+    packages, avails = _decode(solved, data, origin)
+    status = "optimal" if all(st == "optimal" for *_, st in solved) else "feasible"
+    # each part's bound is a valid bound of its part, and the parts share no yard, dock or
+    # crew, so their sum bounds the whole: the gap is the gap of the full problem
+    obj = sum(sv.ObjectiveValue() for _, sv, _ in solved) / SCALE
+    bnd = sum(sv.BestObjectiveBound() for _, sv, _ in solved) / SCALE
+    return Schedule(status=status, packages=packages, availabilities=avails, objective=obj, bound=bnd, gap=gap(obj, bnd), wall_time=wall, deterministic_time=budget.used, **base)
 
 
-def _empty(status: str, base: dict, explanation: tuple[str, ...], solver: cp_model.CpSolver | None = None) -> Schedule:
+def components(elig: Eligibility, selected: list[str]) -> list[list[str]]:
+    """Availabilities that can share no yard are independent problems: one list each.
+
+    Two availabilities interact only through a yard both may use (its docks and crew),
+    so the connected parts of "may use the same yard" are solved apart, smallest first.
+    """
+    parent = {a: a for a in selected}
+
+    def root(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    first_at: dict[str, str] = {}
+    for a in selected:
+        for o in elig.options[a]:
+            if o.yard in first_at:
+                parent[root(a)] = root(first_at[o.yard])
+            else:
+                first_at[o.yard] = a
+    groups: dict[str, list[str]] = {}
+    for a in selected:
+        groups.setdefault(root(a), []).append(a)
+    return sorted(groups.values(), key=lambda g: (len(g), g[0]))
+
+
+def _tasks_of(data: MaintenanceData, part: list[str]) -> list[str]:
+    wp = data.work_packages
+    return list(wp.loc[wp["availability"].isin(part), "id"])
+
+
+class Budget:
+    """The deterministic time limit shared by the parts: each part gets its size's share
+    of what is left, so time a small part does not need goes to the parts after it."""
+
+    def __init__(self, total: float, sizes: list[int]) -> None:
+        self.total, self.sizes, self.used = float(total), sizes, 0.0
+        self._next = 0
+
+    def share(self, k: int) -> float:
+        left = max(self.total - self.used, 0.0)
+        rest = sum(self.sizes[k:]) or 1
+        return left * max(self.sizes[k], 1) / rest if k < len(self.sizes) - 1 else left
+
+    def spend(self, dtime: float) -> None:
+        self.used += float(dtime)
+
+
+def _empty(status: str, base: dict, explanation: tuple[str, ...], wall: float = 0.0, dtime: float = 0.0) -> Schedule:
     return Schedule(
         status=status, packages=pd.DataFrame(columns=PACKAGE_COLUMNS), availabilities=pd.DataFrame(columns=AVAIL_COLUMNS),
-        objective=None, bound=None, gap=None, wall_time=solver.WallTime() if solver else 0.0,
-        deterministic_time=solver.deterministic_time if solver else 0.0, explanation=explanation, **base,
+        objective=None, bound=None, gap=None, wall_time=wall, deterministic_time=dtime, explanation=explanation, **base,
     )
 
 
@@ -138,69 +210,86 @@ def _explain_conflict(data, elig, selected, origin, horizon, weights, settings: 
     return tuple(lines)
 
 
-def _hint(mm: MaintenanceModel, prev: Schedule, origin: dt.date) -> None:
-    """Warm start: the previous schedule's starts and yards as CP-SAT hints (shifted to this grid)."""
+def _pool_of(data: MaintenanceData) -> dict[str, str]:
+    return {k: p for p, ks in dock_pools(data).items() for k in ks}
+
+
+def _hint_modes(mm: MaintenanceModel, tid: str, yard: str, dock: str | None, pool_of: dict[str, str]) -> None:
     m, cm = mm.core.model, mm.core
-    origin_shift = (prev.origin - origin).days
+    t = cm.tasks[tid]
+    if len(t.modes) == 1 and t.group is None:
+        return  # its one mode is a constant
+    for lit, md in zip(cm.mode_lits[tid], t.modes):
+        m.AddHint(lit, md.tag == yard and (dock is None or pool_of.get(dock) in md.demands))
+
+
+def _hint(mm: MaintenanceModel, prev: Schedule, origin: dt.date, data: MaintenanceData) -> None:
+    """Warm start: the previous schedule's starts, ends, yards and docks as CP-SAT hints (shifted to this grid)."""
+    m, cm = mm.core.model, mm.core
+    shift = (prev.origin - origin).days
+    pool_of = _pool_of(data)
     for r in prev.packages.itertuples(index=False):
         tid = task_id(r.availability, r.package)
         if tid in cm.start:
-            m.AddHint(cm.start[tid], int(r.start_day) + origin_shift)
+            m.AddHint(cm.start[tid], int(r.start_day) + shift)
+            m.AddHint(cm.end[tid], int(r.end_day) + shift)
+            _hint_modes(mm, tid, r.yard, r.dock if isinstance(r.dock, str) else None, pool_of)
     for r in prev.availabilities.itertuples(index=False):
         for (g, tag), lit in cm.choice.items():
             if g == r.availability:
                 m.AddHint(lit, tag == r.yard)
 
 
-def _hint_plan(mm: MaintenanceModel, plan: dict) -> None:
-    """Hint a greedy plan: yards, package starts and the mode (yard, dock) of each package."""
+def _hint_plan(mm: MaintenanceModel, plan: dict, data: MaintenanceData) -> None:
+    """Hint a greedy plan: yards, package starts and ends, and the mode (yard, dock pool) of each package."""
     m, cm = mm.core.model, mm.core
-    tasks = {t.id: t for t in cm.project.tasks}
+    pool_of = _pool_of(data)
     for a, (yard, pk) in plan.items():
         for (g, tag), lit in cm.choice.items():
             if g == a:
                 m.AddHint(lit, tag == yard)
-        for p, (start, dock) in pk.items():
+        for p, (start, end, dock) in pk.items():
             tid = task_id(a, p)
             m.AddHint(cm.start[tid], int(start))
-            t = tasks[tid]
-            for lit, md in zip(cm.mode_lits[tid], t.modes):
-                if lit.Index() >= 0 and not isinstance(lit, int):
-                    want = md.tag == yard and (dock is None or dk(dock) in md.demands)
-                    try:
-                        m.AddHint(lit, want)
-                    except TypeError:
-                        pass
+            m.AddHint(cm.end[tid], int(end))
+            _hint_modes(mm, tid, yard, dock, pool_of)
 
 
-PACKAGE_COLUMNS = ["availability", "asset", "package", "yard", "dock", "start", "end", "start_day", "end_day", "duration", "workforce"]
+PACKAGE_COLUMNS = ["availability", "asset", "package", "yard", "dock", "start", "end", "start_day", "end_day", "duration", "paused_days", "workforce"]
 AVAIL_COLUMNS = ["availability", "asset", "kind", "yard", "release", "start", "end", "due", "days_late", "lost_ready_days", "out_of_service_from", "weight"]
 
 
-def _decode(mm: MaintenanceModel, solver: cp_model.CpSolver, data: MaintenanceData, selected: list[str], origin: dt.date):
-    cm = mm.core
+def _decode(solved: list[tuple[MaintenanceModel, cp_model.CpSolver, str]], data: MaintenanceData, origin: dt.date):
     av = data.availabilities.set_index("id")
     kinds = dict(zip(data.assets["id"], data.assets["kind"]))
+    pools = dock_pools(data)
     day = lambda n: origin + dt.timedelta(days=int(n))  # noqa: E731
+    placed, arows = [], []
+    for mm, solver, _ in solved:
+        cm = mm.core
+        for t in cm.project.tasks:
+            k = next(i for i, lit in enumerate(cm.mode_lits[t.id]) if solver.BooleanValue(lit))
+            mode = t.modes[k]
+            pool = next((r for r in mode.demands if r in pools), None)
+            wf = next((q for r, q in mode.demands.items() if r.startswith("workforce:")), 0)
+            placed.append((t, mode.tag, pool, solver.Value(cm.start[t.id]), solver.Value(cm.end[t.id]), wf))
+        for a in mm.span_start:
+            asset = av.loc[a, "asset"]
+            yard = next(tag for (g, tag), lit in cm.choice.items() if g == a and solver.BooleanValue(lit))
+            s, e = solver.Value(mm.span_start[a]), solver.Value(mm.span_end[a])
+            release = av.loc[a, "release"]
+            oos = day(s) if kinds[asset] == "ship" else max(release, origin)
+            arows.append((a, asset, kinds[asset], yard, release, day(s), day(e), av.loc[a, "due"], int(solver.Value(mm.tardiness[a])), int(solver.Value(mm.lost[a])), oos, float(av.loc[a, "weight"])))
+    by_pool: dict[str, list[tuple[int, int, str]]] = {}
+    for t, _, pool, s, e, _ in placed:
+        if pool is not None:
+            by_pool.setdefault(pool, []).append((s, e, t.id))
+    dock_of = {tid: k for p, jobs in by_pool.items() for tid, k in assign_docks(pools[p], jobs).items()}
     rows = []
-    for t in cm.project.tasks:
-        k = next(i for i, lit in enumerate(cm.mode_lits[t.id]) if solver.BooleanValue(lit))
-        mode = t.modes[k]
-        dock = next((r.split(":", 1)[1] for r in mode.demands if r.startswith("dock:")), None)
-        s = solver.Value(cm.start[t.id])
+    for t, yard, _, s, e, wf in placed:
         a, p = t.id.split("/", 1)
-        wf = next((q for r, q in mode.demands.items() if r.startswith("workforce:")), 0)
-        rows.append((a, av.loc[a, "asset"], p, mode.tag, dock, day(s), day(s + t.duration), s, s + t.duration, t.duration, wf))
-    packages = pd.DataFrame(rows, columns=PACKAGE_COLUMNS)
-    arows = []
-    for a in selected:
-        asset = av.loc[a, "asset"]
-        yard = next(tag for (g, tag), lit in cm.choice.items() if g == a and solver.BooleanValue(lit))
-        s, e = solver.Value(mm.span_start[a]), solver.Value(mm.span_end[a])
-        release = av.loc[a, "release"]
-        oos = day(s) if kinds[asset] == "ship" else max(release, origin)
-        arows.append((a, asset, kinds[asset], yard, release, day(s), day(e), av.loc[a, "due"], int(solver.Value(mm.tardiness[a])), int(solver.Value(mm.lost[a])), oos, float(av.loc[a, "weight"])))
-    return packages, pd.DataFrame(arows, columns=AVAIL_COLUMNS)
+        rows.append((a, av.loc[a, "asset"], p, yard, dock_of.get(t.id), day(s), day(e), s, e, t.duration, e - s - t.duration, wf))
+    return pd.DataFrame(rows, columns=PACKAGE_COLUMNS), pd.DataFrame(arows, columns=AVAIL_COLUMNS)
 
 
-__all__ = ["DEFAULT_HORIZON_DAYS", "EligibilityRules", "Schedule", "SolverSettings", "Weights", "dk", "schedule"]
+__all__ = ["DEFAULT_HORIZON_DAYS", "EligibilityRules", "Schedule", "SolverSettings", "Weights", "components", "dk", "schedule"]
