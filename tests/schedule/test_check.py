@@ -77,3 +77,13 @@ def test_wrong_duration_and_missing_package(base) -> None:
     p = base.packages[~((base.packages["availability"] == "cg-1-dsra") & (base.packages["package"] == "combat"))]
     v = check_schedule(dataclasses.replace(base, packages=p))
     assert any("cg-1-dsra/combat: scheduled 0 times" in x for x in v)
+
+
+def test_missing_availability_and_wrong_figures(base) -> None:
+    s = dataclasses.replace(base, availabilities=base.availabilities[base.availabilities["availability"] != "lsd-1-ra"], packages=base.packages[base.packages["availability"] != "lsd-1-ra"])
+    assert any("lsd-1-ra: released in 2026 but not scheduled" in x for x in check_schedule(s))
+    a = base.availabilities.copy()
+    a.loc[a["availability"] == "f35-1-pdm", "lost_ready_days"] += 3
+    v = check_schedule(dataclasses.replace(base, availabilities=a))
+    assert any("f35-1-pdm: reported" in x and "ready-days lost" in x for x in v)
+    assert any(x.startswith("objective ") for x in check_schedule(dataclasses.replace(base, objective=base.objective + 1)))

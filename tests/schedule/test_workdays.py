@@ -173,3 +173,18 @@ def test_optimum_matches_brute_force(jobs, hol_start, hol_len, workforce, docks)
     assert s.status == "optimal", s.explanation
     assert check_schedule(s) == []
     assert s.objective == best
+
+
+def test_work_that_the_holidays_push_past_the_horizon_is_a_data_error() -> None:
+    import pytest
+
+    from allyforge import PackError
+
+    # 20 working days from 20 April end on 15 May (day 134); a horizon of 130 days holds
+    # the 20 days but not the 5-day pause
+    data = _data([{"id": "a", "release": D("2026-04-20"), "due": D("2026-12-01"), "days": 20}], holidays=GW)
+    with pytest.raises(PackError) as e:
+        schedule(data, settings=FAST, horizon_days=130)
+    (p,) = e.value.problems
+    assert (p.file, p.row, p.column) == ("availabilities.csv", 2, "release") and "holidays" in p.message
+    assert schedule(data, settings=FAST, horizon_days=134).ok

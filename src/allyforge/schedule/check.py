@@ -67,6 +67,12 @@ def check_schedule(schedule: Schedule, data: MaintenanceData | None = None, rule
     avs = data.availabilities.set_index("id")
     end_of_horizon = schedule.origin + dt.timedelta(days=schedule.horizon_days)
 
+    # every availability released in the year is placed, and nothing else
+    due_in_year = {a for a, r in zip(avs.index, avs["release"]) if r.year == schedule.year}
+    for a in sorted(due_in_year - set(A["availability"])):
+        bad.append(f"{a}: released in {schedule.year} but not scheduled")
+    for a in sorted(set(A["availability"]) - due_in_year):
+        bad.append(f"{a}: scheduled, but not an availability released in {schedule.year}")
     # every package of every scheduled availability, once, with its own duration
     for a in A["availability"]:
         want = data.work_packages[data.work_packages["availability"] == a]
@@ -191,6 +197,20 @@ def check_schedule(schedule: Schedule, data: MaintenanceData | None = None, rule
         late = max(0, (e - r.due).days)
         if r.days_late != late:
             bad.append(f"{r.availability}: reported {r.days_late} days late, actually {late}")
+        # a ship is in service until its work begins; an aircraft or engine waits at the depot from its release
+        out_from = s if assets.loc[avs.loc[r.availability, "asset"], "kind"] == "ship" else max(avs.loc[r.availability, "release"], schedule.origin)
+        if r.lost_ready_days != (e - out_from).days:
+            bad.append(f"{r.availability}: reported {r.lost_ready_days} ready-days lost, actually {(e - out_from).days}")
+    # the objective: sum of weight x (tardiness weight x days late + ready-day weight x
+    # ready-days lost), each weight product kept to 1/100 as docs/schedule.md says
+    if schedule.objective is not None and len(A):
+        w = schedule.weights
+        total = 0.0
+        for r in A.itertuples(index=False):
+            cents = round(float(avs.loc[r.availability, "weight"]) * 100)
+            total += (round(cents * w["tardiness"]) * r.days_late + round(cents * w["lost_ready_day"]) * r.lost_ready_days) / 100
+        if abs(total - schedule.objective) > 1e-6 * max(1.0, abs(total)):
+            bad.append(f"objective {schedule.objective} reported, the placements give {total}")
     return bad
 
 

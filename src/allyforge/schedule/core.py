@@ -281,8 +281,9 @@ class SolverSettings:
     a fixed worker count, a deterministic (not wall-clock) time limit, a fixed seed,
     and interleaved search whenever more than one worker runs.
 
-    `subsolvers` names CP-SAT's full subsolvers when more than one worker runs (None:
-    CP-SAT's own choice). The maintenance scheduler asks for ("core", "default_lp"):
+    `subsolvers` names CP-SAT's full subsolvers when more than one worker runs (empty:
+    CP-SAT's own choice; None: the engine's default, which for `solve_rcpsp` is CP-SAT's
+    own choice). The maintenance scheduler's default is ("core", "default_lp"):
     its objective is a sum of one small term per availability, which core-based
     search bounds well, while the LP-guided search and CP-SAT's LNS improve schedules.
     """
@@ -320,7 +321,7 @@ class SolverSettings:
             "relative_gap_limit": self.relative_gap_limit,
             "interleave_search": self.num_workers > 1,
             "max_time_in_seconds": self.wall_limit,
-            "subsolvers": list(self.subsolvers) if self.subsolvers and self.num_workers > 1 else None,
+            "subsolvers": list(self.subsolvers) if self.subsolvers is not None and self.num_workers > 1 else None,
         }
 
     @classmethod
@@ -331,7 +332,7 @@ class SolverSettings:
         return cls(
             num_workers=int(d["num_workers"]), time_limit=float(d["max_deterministic_time"]), random_seed=int(d["random_seed"]),
             relative_gap_limit=float(d.get("relative_gap_limit", 0.0)), wall_limit=None if wall is None else float(wall),
-            subsolvers=tuple(sub) if sub else None,
+            subsolvers=tuple(sub) if sub is not None else None,
         )
 
 

@@ -15,7 +15,8 @@ from allyforge.schedule.core import STATUS, SolverSettings, gap
 from allyforge.schedule.data import MaintenanceData, critical_path_days, from_network
 from allyforge.schedule.eligibility import Eligibility, EligibilityRules, eligibility
 from allyforge.schedule.greedy import greedy
-from allyforge.schedule.model import SCALE, MaintenanceModel, Weights, assign_docks, build_model, dk, dock_pools, task_id
+from allyforge.schedule.model import SCALE, MaintenanceModel, Weights, assign_docks, build_model, dk, dock_pools, holidays_and_shifts, task_id
+from allyforge.schedule.workdays import WorkCalendar
 from allyforge.schedule.result import Schedule
 
 DEFAULT_HORIZON_DAYS = 730  # the year's availabilities start in the year and may finish in the next
@@ -76,6 +77,7 @@ def schedule(
     solved: list[tuple[MaintenanceModel, cp_model.CpSolver, str]] = []
     done_obj = done_bnd = 0.0
     wall = 0.0
+    parts_info: list[dict] = []
     for k, part in enumerate(parts):
         mm = build_model(data, elig, part, origin, horizon_days, weights)
         if warm_start is not None and warm_start.ok:
@@ -97,15 +99,17 @@ def schedule(
             why = "no schedule found within the time limit" if status == "unknown" else f"solver status {status}"
             return _empty(status, base, (why,), wall, budget.used)
         solved.append((mm, solver, status))
-        done_obj += solver.ObjectiveValue() / SCALE
-        done_bnd += solver.BestObjectiveBound() / SCALE
+        o, b = solver.ObjectiveValue() / SCALE, solver.BestObjectiveBound() / SCALE
+        done_obj, done_bnd = done_obj + o, done_bnd + b
+        parts_info.append({"availabilities": len(part), "yards": sorted({y.yard for a in part for y in elig.options[a]}), "status": status, "objective": o,
+                           "bound": b, "gap": gap(o, b), "deterministic_time": round(solver.deterministic_time, 3), "wall_time": round(solver.WallTime(), 3)})
     packages, avails = _decode(solved, data, origin)
     status = "optimal" if all(st == "optimal" for *_, st in solved) else "feasible"
     # each part's bound is a valid bound of its part, and the parts share no yard, dock or
     # crew, so their sum bounds the whole: the gap is the gap of the full problem
     obj = sum(sv.ObjectiveValue() for _, sv, _ in solved) / SCALE
     bnd = sum(sv.BestObjectiveBound() for _, sv, _ in solved) / SCALE
-    return Schedule(status=status, packages=packages, availabilities=avails, objective=obj, bound=bnd, gap=gap(obj, bnd), wall_time=wall, deterministic_time=budget.used, **base)
+    return Schedule(status=status, packages=packages, availabilities=avails, objective=obj, bound=bnd, gap=gap(obj, bnd), wall_time=wall, deterministic_time=budget.used, parts=tuple(parts_info), **base)
 
 
 def components(elig: Eligibility, selected: list[str]) -> list[list[str]]:
@@ -165,15 +169,47 @@ def _empty(status: str, base: dict, explanation: tuple[str, ...], wall: float = 
 
 
 def _check_horizon(data: MaintenanceData, selected: list[str], origin: dt.date, horizon: int) -> None:
+    """An availability whose packages cannot end inside the horizon, even started on its
+    release at the best yard (holidays pause the work), is a data error."""
     cp = critical_path_days(data)
     end = origin + dt.timedelta(days=horizon)
+    kinds = dict(zip(data.assets["id"], data.assets["kind"]))
+    cals = {y.id: WorkCalendar(horizon, holidays_and_shifts(data, y.id, int(y.workforce), origin, horizon)[0]) for y in data.yards.itertuples(index=False)}
+    serves = dict(zip(data.yards["id"], data.yards["serves"]))
     probs = []
     for _, r in data.availabilities[data.availabilities["id"].isin(selected)].iterrows():
-        if (r["release"] - origin).days + cp[r["id"]] > horizon:
+        release = (r["release"] - origin).days
+        if release + cp[r["id"]] > horizon:
             probs.append(Problem(data.files["availabilities"], r["_row"], "release",
                                  f"availability {r['id']!r} takes at least {cp[r['id']]} days from its release on {r['release']}, past the horizon's end on {end} ({horizon} days from {origin})"))
+            continue
+        yards = [y for y in cals if kinds.get(r["asset"]) in serves[y] and (not r["yards"] or y in r["yards"])]
+        pk = data.work_packages[data.work_packages["availability"] == r["id"]]
+        if yards and all(_earliest_finish(pk, max(release, 0), cals[y]) is None for y in yards):
+            probs.append(Problem(data.files["availabilities"], r["_row"], "release",
+                                 f"availability {r['id']!r} cannot end by the horizon's end on {end} at any of its yards ({', '.join(yards)}): "
+                                 f"{cp[r['id']]} working days from its release on {r['release']} pause over the yards' holidays"))
     if probs:
         raise PackError(probs)
+
+
+def _earliest_finish(pk: pd.DataFrame, release: int, cal: WorkCalendar) -> int | None:
+    """End of the availability's packages, each begun as early as precedence and the
+    calendar allow (no other work in the way); None when past the horizon."""
+    dur, after = dict(zip(pk["id"], pk["duration"])), dict(zip(pk["id"], pk["after"]))
+    end: dict[str, int] = {}
+    while len(end) < len(dur):
+        for p in dur:
+            if p in end or any(q not in end for q in after[p]):
+                continue
+            t = max([release] + [end[q] for q in after[p]])
+            while t < cal.horizon and not cal.working[t]:
+                t += 1
+            e = cal.end(t, int(dur[p])) if t < cal.horizon else None
+            if e is None:
+                return None
+            end[p] = e
+    return max(end.values(), default=release)
 
 
 def _label(data: MaintenanceData, availability: str) -> str:
