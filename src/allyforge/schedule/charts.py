@@ -13,7 +13,8 @@ from allyforge.schedule.result import Schedule
 
 
 def gantt(s: Schedule) -> go.Figure:
-    """One bar per work package, one row per yard and dock (or yard workforce)."""
+    """One bar per work package, one row per yard and dock (or yard workforce); a bar
+    spans the holidays the package pauses over (its dock stays held)."""
     p = s.packages.copy()
     if p.empty:
         return go.Figure().update_layout(title=f"Maintenance schedule {s.year}: no schedule ({s.status})")
@@ -23,7 +24,7 @@ def gantt(s: Schedule) -> go.Figure:
     p["end"] = pd.to_datetime(p["end"])
     fig = px.timeline(
         p.sort_values(["yard", "row", "start"]), x_start="start", x_end="end", y="row", color="availability", text="package",
-        hover_data={"asset": True, "package": True, "workforce": True, "duration": True, "row": False},
+        hover_data={"asset": True, "package": True, "workforce": True, "duration": True, "paused_days": True, "row": False},
         title=f"Maintenance schedule {s.year} — {s.status}, objective {s.objective:,.0f}, gap {100 * (s.gap or 0):.2f}%",
     )
     due = s.availabilities
