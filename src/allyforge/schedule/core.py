@@ -157,6 +157,56 @@ def _calendar_spans(m, cm: CoreModel, t: Task, lits, s, e, hi: int, calendars: M
     return out
 
 
+@dataclass(frozen=True)
+class _Reach:
+    """What a window cut needs of one interval on a resource."""
+
+    demand: int
+    start: object  # IntVar
+    end: object  # IntVar or linear expression
+    present: object  # literal
+    start_lo: int
+    end_lo: int
+    end_hi: int
+
+
+WINDOW_CUT_DAYS = 31  # days of one reduced-capacity window that get a cut
+
+
+def _window_cuts(m: cp_model.CpModel, r: Resource, items: list[_Reach]) -> None:
+    """Redundant, for the bound: on each day of a reduced-capacity window, the jobs in
+    progress fit the reduced capacity, with "in progress" a literal each job must set
+    unless it ends before the day or starts after it.
+
+    The cumulative already enforces this; what it adds is a linear relaxation CP-SAT's
+    LP and core search can use: delaying a job past the window costs its delay, so the
+    bound sees the knapsack of which jobs may work through a reduced shift (the gap the
+    generated year's Golden Week shift left open). A job that cannot end before the day
+    gets no "ends before" literal, keeping the relaxation free of big-M slack.
+    """
+    for a, b, cap in r.windows:
+        if cap >= r.capacity:
+            continue
+        for day in range(a, min(b, a + WINDOW_CUT_DAYS)):
+            live = [it for it in items if it.start_lo <= day < it.end_hi]
+            if sum(it.demand for it in live) <= cap:
+                continue
+            terms = []
+            for it in live:
+                x = m.NewBoolVar(f"inwork[{r.id},{day}]")
+                clause = [x, it.present.Not()]
+                after = m.NewBoolVar("after")
+                m.Add(it.start >= day + 1).OnlyEnforceIf(after)
+                clause.append(after)
+                if it.end_lo <= day:
+                    before = m.NewBoolVar("before")
+                    m.Add(it.end <= day).OnlyEnforceIf(before)
+                    clause.append(before)
+                m.AddBoolOr(clause)
+                terms.append(it.demand * x)
+            m.Add(sum(terms) <= cap)
+
+
 def build(project: Project, *, assume_groups: bool = False) -> CoreModel:
     """Intervals, modes, group choices, cumulative resources and precedences.
 
@@ -185,6 +235,7 @@ def build(project: Project, *, assume_groups: bool = False) -> CoreModel:
             m.Add(lit == 1)
 
     usage: dict[str, list[tuple[cp_model.IntervalVar, int]]] = {r.id: [] for r in project.resources}
+    reach: dict[str, list[_Reach]] = {r.id: [] for r in project.resources}
     for t in project.tasks:
         hi = max(t.release, H - t.duration)
         cals = {md.calendar for md in t.modes if md.calendar is not None and not project.calendars[md.calendar].every_day}
@@ -216,11 +267,18 @@ def build(project: Project, *, assume_groups: bool = False) -> CoreModel:
             span = _calendar_spans(m, cm, t, lits, s, e, hi, project.calendars)
         cal_of = lambda md: md.calendar if md.calendar in span else None  # noqa: E731
 
-        def interval(lit, md_cal, name):  # type: ignore[no-untyped-def]
+        e_hi = max(H, hi + t.duration) if cals else hi + t.duration
+
+        def interval(lit, md_cal, name, demands):  # type: ignore[no-untyped-def]
             end_c, size_c = span[md_cal] if md_cal in span else span[None]
             if size_c is None:
-                return m.NewOptionalFixedSizeIntervalVar(s, t.duration, lit, name)
-            return m.NewOptionalIntervalVar(s, size_c, end_c, lit, name)
+                iv = m.NewOptionalFixedSizeIntervalVar(s, t.duration, lit, name)
+                end_c = s + t.duration
+            else:
+                iv = m.NewOptionalIntervalVar(s, size_c, end_c, lit, name)
+            for r, q in demands.items():
+                usage[r].append((iv, int(q)))
+                reach[r].append(_Reach(int(q), s, end_c, lit, t.release, t.release + t.duration, e_hi))
 
         # A demand every mode of one tag shares (a yard's workforce, whichever dock) is
         # one interval present with the tag's choice, not one per mode: far fewer
@@ -240,15 +298,12 @@ def build(project: Project, *, assume_groups: bool = False) -> CoreModel:
             shared = {k: next(iter(v)) for k, v in per_tag.items() if len(v) == 1 and count[k[0]] > 1 and len(tag_cals[k[0]]) == 1 and sum(1 for md in t.modes if md.tag == k[0] and k[1] in md.demands) == count[k[0]]}
             for (tag, r), q in shared.items():
                 if q > 0:
-                    iv = interval(cm.choice[(t.group, tag)], next(iter(tag_cals[tag])), f"iv[{t.id},{tag},{r}]")
-                    usage[r].append((iv, q))
+                    interval(cm.choice[(t.group, tag)], next(iter(tag_cals[tag])), f"iv[{t.id},{tag},{r}]", {r: q})
         for lit, md in zip(lits, t.modes):
             own = {r: q for r, q in md.demands.items() if q > 0 and (md.tag, r) not in shared}
             if not own:
                 continue
-            iv = interval(lit, cal_of(md), f"iv[{t.id},{md.tag}]")
-            for r, q in own.items():
-                usage[r].append((iv, int(q)))
+            interval(lit, cal_of(md), f"iv[{t.id},{md.tag}]", own)
     for r in project.resources:
         items = usage[r.id]
         blocks = [(a, b, r.capacity - c) for a, b, c in r.windows if b > a and r.capacity - c > 0]
@@ -266,6 +321,7 @@ def build(project: Project, *, assume_groups: bool = False) -> CoreModel:
             big = [iv for iv, q in items if 2 * q > r.capacity]
             if len(big) > 1:
                 m.AddNoOverlap(big)
+            _window_cuts(m, r, reach[r.id])
     group_of = {t.id: t.group for t in project.tasks}
     for a, b in project.precedences:
         c = m.Add(cm.start[b] >= cm.end[a])

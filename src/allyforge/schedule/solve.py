@@ -73,43 +73,109 @@ def schedule(
     if stuck:
         return _empty("infeasible", base, tuple(_nowhere(data, elig, a) for a in stuck))
     parts = components(elig, selected)
-    budget = Budget(settings.time_limit, [len(_tasks_of(data, p)) for p in parts])
-    solved: list[tuple[MaintenanceModel, cp_model.CpSolver, str]] = []
-    done_obj = done_bnd = 0.0
-    wall = 0.0
-    parts_info: list[dict] = []
+    sizes = [len(_tasks_of(data, p)) for p in parts]
+    runs: list[_Part] = []
+    used = wall = 0.0
+    # pass 1: every part gets its size's share of a quarter of the limit (all of it when
+    # there is one part); most parts finish well inside it
+    first = Budget(settings.time_limit * (PROBE_SHARE if len(parts) > 1 else 1.0), sizes)
     for k, part in enumerate(parts):
         mm = build_model(data, elig, part, origin, horizon_days, weights)
         if warm_start is not None and warm_start.ok:
             _hint(mm, warm_start, origin, data)
         else:
             _hint_plan(mm, greedy(data, elig, part, origin, horizon_days, weights), data)
-        solver = cp_model.CpSolver()
-        settings.apply(solver, time_limit=budget.share(k))
-        cb = _Callback(progress, done_obj, done_bnd, wall) if progress else None
-        st = solver.Solve(mm.core.model, cb)
-        budget.spend(solver.deterministic_time)
-        wall += solver.WallTime()
-        status = STATUS.get(st, "unknown")
-        if status == "optimal" and solver.ObjectiveValue() != solver.BestObjectiveBound():
-            status = "feasible"  # stopped at the relative gap limit, not proven best
-        if status == "infeasible":
-            return _empty("infeasible", base, _explain_conflict(data, elig, part, origin, horizon_days, weights, settings), wall, budget.used)
-        if status not in ("optimal", "feasible"):
-            why = "no schedule found within the time limit" if status == "unknown" else f"solver status {status}"
-            return _empty(status, base, (why,), wall, budget.used)
-        solved.append((mm, solver, status))
-        o, b = solver.ObjectiveValue() / SCALE, solver.BestObjectiveBound() / SCALE
-        done_obj, done_bnd = done_obj + o, done_bnd + b
-        parts_info.append({"availabilities": len(part), "yards": sorted({y.yard for a in part for y in elig.options[a]}), "status": status, "objective": o,
-                           "bound": b, "gap": gap(o, b), "deterministic_time": round(solver.deterministic_time, 3), "wall_time": round(solver.WallTime(), 3)})
-    packages, avails = _decode(solved, data, origin)
-    status = "optimal" if all(st == "optimal" for *_, st in solved) else "feasible"
+        run = _Part(part, mm)
+        run.solve(settings, first.share(k), progress, runs, wall)
+        first.spend(run.dtime)
+        used, wall = used + run.dtime, wall + run.wall
+        if run.status == "infeasible":
+            return _empty("infeasible", base, _explain_conflict(data, elig, part, origin, horizon_days, weights, settings), wall, used)
+        if run.status not in ("optimal", "feasible"):
+            why = "no schedule found within the time limit" if run.status == "unknown" else f"solver status {run.status}"
+            return _empty(run.status, base, (why,), wall, used)
+        runs.append(run)
+    # pass 2: the parts not yet within the gap limit share what is left, each solved
+    # again from its best schedule (a complete hint); its bounds are kept if better
+    open_parts = [k for k, r in enumerate(runs) if not r.done(settings.relative_gap_limit)]
+    if len(parts) > 1 and open_parts:
+        second = Budget(max(settings.time_limit - used, 0.0), [sizes[k] for k in open_parts])
+        for i, k in enumerate(open_parts):
+            share = second.share(i)
+            if share <= 0:
+                break
+            dt_before = runs[k].dtime
+            runs[k].resolve(settings, share, progress, [r for j, r in enumerate(runs) if j != k], wall)
+            spent = runs[k].dtime - dt_before
+            second.spend(spent)
+            used, wall = used + spent, wall + runs[k].last_wall
+    packages, avails = _decode([(r.mm, r.best, r.status) for r in runs], data, origin)
+    status = "optimal" if all(r.status == "optimal" for r in runs) else "feasible"
     # each part's bound is a valid bound of its part, and the parts share no yard, dock or
     # crew, so their sum bounds the whole: the gap is the gap of the full problem
-    obj = sum(sv.ObjectiveValue() for _, sv, _ in solved) / SCALE
-    bnd = sum(sv.BestObjectiveBound() for _, sv, _ in solved) / SCALE
-    return Schedule(status=status, packages=packages, availabilities=avails, objective=obj, bound=bnd, gap=gap(obj, bnd), wall_time=wall, deterministic_time=budget.used, parts=tuple(parts_info), **base)
+    obj = sum(r.objective for r in runs) / SCALE
+    bnd = sum(r.bound for r in runs) / SCALE
+    return Schedule(status=status, packages=packages, availabilities=avails, objective=obj, bound=bnd, gap=gap(obj, bnd), wall_time=wall,
+                    deterministic_time=used, parts=tuple(r.info(elig) for r in runs), **base)
+
+
+PROBE_SHARE = 0.25  # of the deterministic limit, for the first pass over the parts
+
+
+class _Part:
+    """One independent part: its model, its best solve so far and its best bound."""
+
+    def __init__(self, availabilities: list[str], mm: MaintenanceModel) -> None:
+        self.availabilities, self.mm = availabilities, mm
+        self.best: cp_model.CpSolver | None = None
+        self.status, self.objective, self.bound = "unknown", 0.0, 0.0
+        self.dtime = self.wall = self.last_wall = 0.0
+        self.passes = 0
+
+    def _run(self, settings: SolverSettings, limit: float, progress: Progress | None, others: list[_Part], wall: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        settings.apply(solver, time_limit=limit)
+        cb = _Callback(progress, sum(r.objective for r in others) / SCALE, sum(r.bound for r in others) / SCALE, wall) if progress else None
+        st = solver.Solve(self.mm.core.model, cb)
+        self.dtime += solver.deterministic_time
+        self.last_wall = solver.WallTime()
+        self.wall += self.last_wall
+        self.passes += 1
+        self._status = STATUS.get(st, "unknown")
+        return solver
+
+    def solve(self, settings: SolverSettings, limit: float, progress: Progress | None, others: list[_Part], wall: float) -> None:
+        solver = self._run(settings, limit, progress, others, wall)
+        self.status = self._status
+        if self.status in ("optimal", "feasible"):
+            self.best, self.objective, self.bound = solver, solver.ObjectiveValue(), solver.BestObjectiveBound()
+            self._settle()
+
+    def resolve(self, settings: SolverSettings, limit: float, progress: Progress | None, others: list[_Part], wall: float) -> None:
+        m = self.mm.core.model
+        m.ClearHints()
+        for i, v in enumerate(self.best.ResponseProto().solution):  # type: ignore[union-attr]
+            m.AddHint(m.GetIntVarFromProtoIndex(i), v)
+        solver = self._run(settings, limit, progress, others, wall)
+        if self._status in ("optimal", "feasible"):
+            if solver.ObjectiveValue() <= self.objective:
+                self.best, self.objective = solver, solver.ObjectiveValue()
+            self.bound = max(self.bound, solver.BestObjectiveBound())
+            self.status = "feasible"
+            self._settle()
+
+    def _settle(self) -> None:
+        # CP-SAT says OPTIMAL when it stops at the relative gap limit: only a bound that
+        # meets the objective is optimal here
+        self.status = "optimal" if self.bound >= self.objective else "feasible"
+
+    def done(self, gap_limit: float) -> bool:
+        return self.status == "optimal" or (gap(self.objective, self.bound) or 0.0) <= gap_limit
+
+    def info(self, elig: Eligibility) -> dict:
+        o, b = self.objective / SCALE, self.bound / SCALE
+        return {"availabilities": len(self.availabilities), "yards": sorted({y.yard for a in self.availabilities for y in elig.options[a]}), "status": self.status,
+                "objective": o, "bound": b, "gap": gap(o, b), "passes": self.passes, "deterministic_time": round(self.dtime, 3), "wall_time": round(self.wall, 3)}
 
 
 def components(elig: Eligibility, selected: list[str]) -> list[list[str]]:
@@ -150,7 +216,6 @@ class Budget:
 
     def __init__(self, total: float, sizes: list[int]) -> None:
         self.total, self.sizes, self.used = float(total), sizes, 0.0
-        self._next = 0
 
     def share(self, k: int) -> float:
         left = max(self.total - self.used, 0.0)
