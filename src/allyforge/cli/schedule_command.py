@@ -195,10 +195,16 @@ def _print_comparison(c, out: Path | None) -> None:  # type: ignore[no-untyped-d
     sm = c.summary()
     rd = c.ready_days()
     rd = rd[rd["change"] != 0]
-    console.print(table("What-if: fleet ready-days per month (months that change)", ["period", "baseline", "variant", "change"], rd.itertuples(index=False, name=None)))
+    if rd.empty:
+        console.print("what-if: fleet ready-days change in no month", highlight=False)
+    else:
+        console.print(table("What-if: fleet ready-days per month (months that change)", ["period", "baseline", "variant", "change"], rd.itertuples(index=False, name=None)))
     late = c.lateness()
     late = late[(late["change"] != 0) | (late["yard_baseline"] != late["yard_variant"])]
-    console.print(table("What-if: availabilities that move or change lateness", list(late.columns), late.itertuples(index=False, name=None)))
+    if late.empty:
+        console.print("what-if: no availability changes yard or lateness", highlight=False)
+    else:
+        console.print(table("What-if: availabilities that move or change lateness", list(late.columns), late.itertuples(index=False, name=None)))
     (b_late, v_late), (b_lost, v_lost), (b_obj, v_obj) = sm["days_late"], sm["lost_ready_days"], sm["objective"]
     console.print(f"what-if {c.variant.status}: days late {b_late} -> {v_late}; ready-days lost {b_lost} -> {v_lost}; "
                   f"objective {b_obj:,.1f} -> {v_obj:,.1f} (gap {100 * (c.variant.gap or 0):.2f}%)", highlight=False)
