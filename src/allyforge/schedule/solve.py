@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
@@ -11,30 +10,17 @@ from ortools.sat.python import cp_model
 
 from allyforge.network import Network
 from allyforge.pack.errors import PackError, Problem
-from allyforge.schedule.core import STATUS, SolverSettings, gap
+from allyforge.schedule.core import SolverSettings, gap
 from allyforge.schedule.data import MaintenanceData, critical_path_days, from_network
 from allyforge.schedule.eligibility import Eligibility, EligibilityRules, eligibility
 from allyforge.schedule.greedy import greedy
+from allyforge.schedule.parts import PROBE_SHARE, Budget, Part, Progress, components
 from allyforge.schedule.model import SCALE, MaintenanceModel, Weights, assign_docks, build_model, dk, dock_pools, holidays_and_shifts, task_id
 from allyforge.schedule.workdays import WorkCalendar
 from allyforge.schedule.result import Schedule
 
 DEFAULT_HORIZON_DAYS = 730  # the year's availabilities start in the year and may finish in the next
 SUBSOLVERS = ("core", "default_lp")  # see SolverSettings
-
-Progress = Callable[[float, float, float], None]  # (objective, bound, wall seconds)
-
-
-class _Callback(cp_model.CpSolverSolutionCallback):
-    """Progress of the whole problem: the parts already solved plus the one running."""
-
-    def __init__(self, progress: Progress, done_obj: float, done_bnd: float, done_wall: float) -> None:
-        super().__init__()
-        self._progress, self._obj, self._bnd, self._wall = progress, done_obj, done_bnd, done_wall
-
-    def on_solution_callback(self) -> None:
-        self._progress(self._obj + self.ObjectiveValue() / SCALE, self._bnd + self.BestObjectiveBound() / SCALE, self._wall + self.WallTime())
-
 
 def schedule(
     network: Network | MaintenanceData,
@@ -74,7 +60,7 @@ def schedule(
         return _empty("infeasible", base, tuple(_nowhere(data, elig, a) for a in stuck))
     parts = components(elig, selected)
     sizes = [len(_tasks_of(data, p)) for p in parts]
-    runs: list[_Part] = []
+    runs: list[Part] = []
     used = wall = 0.0
     # pass 1: every part gets its size's share of a quarter of the limit (all of it when
     # there is one part); most parts finish well inside it
@@ -85,7 +71,7 @@ def schedule(
             _hint(mm, warm_start, origin, data)
         else:
             _hint_plan(mm, greedy(data, elig, part, origin, horizon_days, weights), data)
-        run = _Part(part, mm)
+        run = Part(part, mm)
         run.solve(settings, first.share(k), progress, runs, wall)
         first.spend(run.dtime)
         used, wall = used + run.dtime, wall + run.wall
@@ -119,111 +105,9 @@ def schedule(
                     deterministic_time=used, parts=tuple(r.info(elig) for r in runs), **base)
 
 
-PROBE_SHARE = 0.25  # of the deterministic limit, for the first pass over the parts
-
-
-class _Part:
-    """One independent part: its model, its best solve so far and its best bound."""
-
-    def __init__(self, availabilities: list[str], mm: MaintenanceModel) -> None:
-        self.availabilities, self.mm = availabilities, mm
-        self.best: cp_model.CpSolver | None = None
-        self.status, self.objective, self.bound = "unknown", 0.0, 0.0
-        self.dtime = self.wall = self.last_wall = 0.0
-        self.passes = 0
-
-    def _run(self, settings: SolverSettings, limit: float, progress: Progress | None, others: list[_Part], wall: float) -> cp_model.CpSolver:
-        solver = cp_model.CpSolver()
-        settings.apply(solver, time_limit=limit)
-        cb = _Callback(progress, sum(r.objective for r in others) / SCALE, sum(r.bound for r in others) / SCALE, wall) if progress else None
-        st = solver.Solve(self.mm.core.model, cb)
-        self.dtime += solver.deterministic_time
-        self.last_wall = solver.WallTime()
-        self.wall += self.last_wall
-        self.passes += 1
-        self._status = STATUS.get(st, "unknown")
-        return solver
-
-    def solve(self, settings: SolverSettings, limit: float, progress: Progress | None, others: list[_Part], wall: float) -> None:
-        solver = self._run(settings, limit, progress, others, wall)
-        self.status = self._status
-        if self.status in ("optimal", "feasible"):
-            self.best, self.objective, self.bound = solver, solver.ObjectiveValue(), solver.BestObjectiveBound()
-            self._settle()
-
-    def resolve(self, settings: SolverSettings, limit: float, progress: Progress | None, others: list[_Part], wall: float) -> None:
-        m = self.mm.core.model
-        m.ClearHints()
-        for i, v in enumerate(self.best.ResponseProto().solution):  # type: ignore[union-attr]
-            m.AddHint(m.GetIntVarFromProtoIndex(i), v)
-        solver = self._run(settings, limit, progress, others, wall)
-        if self._status in ("optimal", "feasible"):
-            if solver.ObjectiveValue() <= self.objective:
-                self.best, self.objective = solver, solver.ObjectiveValue()
-            self.bound = max(self.bound, solver.BestObjectiveBound())
-            self.status = "feasible"
-            self._settle()
-
-    def _settle(self) -> None:
-        # CP-SAT says OPTIMAL when it stops at the relative gap limit: only a bound that
-        # meets the objective is optimal here
-        self.status = "optimal" if self.bound >= self.objective else "feasible"
-
-    def done(self, gap_limit: float) -> bool:
-        return self.status == "optimal" or (gap(self.objective, self.bound) or 0.0) <= gap_limit
-
-    def info(self, elig: Eligibility) -> dict:
-        o, b = self.objective / SCALE, self.bound / SCALE
-        return {"availabilities": len(self.availabilities), "yards": sorted({y.yard for a in self.availabilities for y in elig.options[a]}), "status": self.status,
-                "objective": o, "bound": b, "gap": gap(o, b), "passes": self.passes, "deterministic_time": round(self.dtime, 3), "wall_time": round(self.wall, 3)}
-
-
-def components(elig: Eligibility, selected: list[str]) -> list[list[str]]:
-    """Availabilities that can share no yard are independent problems: one list each.
-
-    Two availabilities interact only through a yard both may use (its docks and crew),
-    so the connected parts of "may use the same yard" are solved apart, smallest first.
-    """
-    parent = {a: a for a in selected}
-
-    def root(a: str) -> str:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    first_at: dict[str, str] = {}
-    for a in selected:
-        for o in elig.options[a]:
-            if o.yard in first_at:
-                parent[root(a)] = root(first_at[o.yard])
-            else:
-                first_at[o.yard] = a
-    groups: dict[str, list[str]] = {}
-    for a in selected:
-        groups.setdefault(root(a), []).append(a)
-    return sorted(groups.values(), key=lambda g: (len(g), g[0]))
-
-
 def _tasks_of(data: MaintenanceData, part: list[str]) -> list[str]:
     wp = data.work_packages
     return list(wp.loc[wp["availability"].isin(part), "id"])
-
-
-class Budget:
-    """The deterministic time limit shared by the parts: each part gets its size's share
-    of what is left, so time a small part does not need goes to the parts after it."""
-
-    def __init__(self, total: float, sizes: list[int]) -> None:
-        self.total, self.sizes, self.used = float(total), sizes, 0.0
-
-    def share(self, k: int) -> float:
-        left = max(self.total - self.used, 0.0)
-        rest = sum(self.sizes[k:]) or 1
-        return left * max(self.sizes[k], 1) / rest if k < len(self.sizes) - 1 else left
-
-    def spend(self, dtime: float) -> None:
-        self.used += float(dtime)
 
 
 def _empty(status: str, base: dict, explanation: tuple[str, ...], wall: float = 0.0, dtime: float = 0.0) -> Schedule:
