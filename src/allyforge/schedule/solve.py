@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from allyforge.network import Network
 from allyforge.pack.errors import PackError, Problem
 from allyforge.schedule.core import SolverSettings, gap
-from allyforge.schedule.data import MaintenanceData, critical_path_days, from_network
+from allyforge.schedule.data import MaintenanceData, check_data, critical_path_days, from_network
 from allyforge.schedule.eligibility import Eligibility, EligibilityRules, eligibility
 from allyforge.schedule.greedy import greedy
 from allyforge.schedule.parts import PROBE_SHARE, Budget, Part, Progress, components
@@ -39,7 +39,13 @@ def schedule(
     Bad data raises PackError (file, row, column); data that admits no schedule returns
     status "infeasible" with the explanation in the model's words.
     """
-    data = from_network(network) if isinstance(network, Network) else network
+    if isinstance(network, Network):
+        data = from_network(network)
+    else:  # tables built in code or edited by a what-if: the same checks as a pack's
+        data = network
+        problems = check_data(data)
+        if problems:
+            raise PackError(problems)
     if settings.subsolvers is None and settings.num_workers > 1:
         settings = replace(settings, subsolvers=SUBSOLVERS)
     av = data.availabilities
