@@ -177,3 +177,18 @@ def test_allyforge_optimize_stores_its_run(tmp_path, tiny_path):
     r = runner.invoke(app, ["report", run.id, "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o.html")])
     html = (tmp_path / "o.html").read_text()
     assert r.exit_code == 0 and "<h2>What to buy</h2>" in html and 'id="chart-pareto"' in html and "<h2>The best plan</h2>" in html
+
+
+def test_allyforge_schedule_stores_its_run(tmp_path, maintenance_path):
+    r = runner.invoke(app, ["schedule", str(maintenance_path), "--time-limit", "10", "--workers", "1", "--format", "json", "--store", str(tmp_path / "s")])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)  # stdout stays pure JSON
+    st = open_store(tmp_path / "s")
+    run = st.run(doc["run_id"])
+    assert (run.engine, run.status, run.settings["time_limit"], run.settings["workers"]) == ("schedule", "done", 10.0, 1)
+    stored = st.table(run.id, "availabilities")
+    assert stored["availability"].tolist() == [a["availability"] for a in doc["availabilities"]]
+    r = runner.invoke(app, ["runs", "show", run.id, "--store", str(tmp_path / "s")])
+    assert r.exit_code == 0
+    r = runner.invoke(app, ["report", run.id, "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o.html")])
+    assert r.exit_code == 0 and 'id="chart-gantt"' in (tmp_path / "o.html").read_text()

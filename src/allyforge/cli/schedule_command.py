@@ -25,6 +25,7 @@ def schedule_cmd(
     set_workforce: list[str] = typer.Option([], "--workforce", help="What-if: YARD=WORKERS per day (repeatable)."),
     shift: list[str] = typer.Option([], "--shift-workforce", help="What-if: move FROM:TO:WORKERS per day between yards (repeatable)."),
     rule: list[str] = typer.Option([], "--rule", help="What-if: RULE=VALUE, e.g. nuclear_excluded_from_commercial=false, reassignment_window_months=none (repeatable)."),
+    store: Path = typer.Option(None, "--store", envvar="ALLYFORGE_STORE", help="Store folder the run is kept in (default: the user's data folder)."),
 ) -> None:
     """Schedule maintenance availabilities (CP-SAT); exit 1 when no schedule is found in the limit, 2 when the data allows none.
 
@@ -66,6 +67,10 @@ def schedule_cmd(
     problems = check_schedule(s)
     if problems:  # the independent checker disagrees with the model: our fault
         fail("schedule failed the independent check: " + "; ".join(problems[:10]), EXIT_FAILURE)
+    from allyforge.cli.store_commands import store_result
+
+    request = {"year": year, "time_limit": time_limit, "workers": workers, "horizon": horizon}
+    run_id = store_result(s, net, None, None, store, request, engine="schedule", label=f"schedule {s.year}")
 
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -84,6 +89,7 @@ def schedule_cmd(
         if comparison is not None:
             doc["what_if"] = {**comparison.summary(), "variant": comparison.variant.summary(), "ready_days": comparison.ready_days().to_dict("records"),
                               "lateness": comparison.lateness().astype(str).to_dict("records")}
+        doc["run_id"] = run_id
         typer.echo(json.dumps(doc, indent=1, default=str))
         return
     cols = ["availability", "asset", "yard", "release", "start", "end", "due", "days_late", "lost_ready_days"]
@@ -103,6 +109,7 @@ def schedule_cmd(
         console.print(f"wrote {out}/schedule.csv, availabilities.csv, ready_days.csv, run.json, gantt.html, utilization.html", highlight=False)
     if comparison is not None:
         _print_comparison(comparison, out)
+    console.print(f"run id: {run_id} (allyforge runs show {run_id}; allyforge report {run_id})", highlight=False)
 
 
 def _edits(add_dock: list[str], remove_dock: list[str], workforce: list[str], shift: list[str], rule: list[str]) -> dict | None:
