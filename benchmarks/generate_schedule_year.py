@@ -18,7 +18,9 @@ from allyforge.schedule import MaintenanceData
 YEAR = 2026
 
 
-def generate(seed: int = 2026, ships: int = 70, aircraft: int = 100) -> MaintenanceData:
+def generate(seed: int = 2026, ships: int = 70, aircraft: int = 100, holidays: bool = False) -> MaintenanceData:
+    """The year; with `holidays` the four closures are holidays (no workforce: work
+    pauses over them) instead of reduced shifts."""
     rng = np.random.default_rng(seed)
     o = dt.date(YEAR, 1, 1)
     yards = pd.DataFrame(
@@ -45,6 +47,8 @@ def generate(seed: int = 2026, ships: int = 70, aircraft: int = 100) -> Maintena
          ("nagoya", dt.date(YEAR, 5, 2), dt.date(YEAR, 5, 6), 120), ("mizuho", dt.date(YEAR, 5, 2), dt.date(YEAR, 5, 6), 40)],
         columns=["yard", "start", "end", "workforce"],
     )
+    if holidays:
+        closures["workforce"] = 0
     closures["source"], closures["_row"] = [()] * len(closures), range(2, 2 + len(closures))
 
     assets, avs, wps = [], [], []

@@ -4,12 +4,15 @@ Chain 31 (706 stages) to proven optimality: time reported. Chains 34-38 (1,206 t
 stages): the gap reached within 60 s. Published conventions (../shared/oracles/README.md);
 published figures (Moncayo-Martinez, Table 1, Gurobi) printed beside ours.
 
-    .venv/bin/python benchmarks/optimize_gsm.py [--limit 60] [chains ...]
+    .venv/bin/python -m benchmarks.optimize_gsm [--limit 60] [--repeat 3] [chains ...]
+
+HiGHS runs with one thread and a fixed seed; the load average is printed with the table.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from pathlib import Path
@@ -21,12 +24,13 @@ from allyforge.optimize import read_willems, solve_gsm
 ORACLES = Path(__file__).resolve().parents[1].parent / "shared" / "oracles" / "willems2008"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("chains", nargs="*", default=["31", "34", "35", "36", "37", "38"])
     ap.add_argument("--limit", type=float, default=60.0)
     ap.add_argument("--repeat", type=int, default=3, help="repeats for chains solved to optimality (median quoted)")
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     pub = pd.read_csv(ORACLES / "gsm_published.csv", dtype={"chain": str}).set_index("chain")
     print(f"{'chain':>5} {'stages':>6} {'binaries':>8} {'status':>18} {'cost':>14} {'bound':>14} {'gap %':>7} {'seconds':>8} {'published':>14} {'pub gap %':>9}")
     for c in a.chains:

@@ -30,6 +30,12 @@ def tiny_path() -> Path:
 
 
 @pytest.fixture
+def maintenance_path() -> Path:
+    """The maintenance fixture pack (yards, docks, assets, availabilities)."""
+    return FIXTURES / "maintenance"
+
+
+@pytest.fixture
 def tiny_copy(tmp_path: Path) -> Path:
     """A writable copy of the tiny pack, for tests that break it on purpose."""
     dst = tmp_path / "tiny"

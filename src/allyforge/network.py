@@ -8,7 +8,7 @@ copies (pandas >= 3), arrays are read-only, and engines return new objects.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -187,6 +187,40 @@ class Network:
             raise KeyError(f"no rate for currency {currency}")
         years = sub.index.to_numpy()
         return float(sub["per_base"].iloc[int(np.argmin(np.abs(years - fiscal_year)))])
+
+    # --- money (DESIGN: converted through `rates` per fiscal year; both engines call these) --
+    def currency_or_base(self, currency: object) -> str:
+        """A currency code, or the base currency for a blank one."""
+        return currency if isinstance(currency, str) and currency else self.base_currency
+
+    def base_fiscal_years(self, periods: Sequence[str]) -> np.ndarray:
+        """Fiscal year of each period by the base currency's party, whose rates convert it (calendar year if none)."""
+        parties = self._tables["parties"]
+        own = parties.index[parties["currency"].eq(self.base_currency)]
+        if len(own):
+            return np.array([self.fiscal_year_of(own[0], p) for p in periods])
+        return np.array([int(p[:4]) for p in periods])
+
+    def to_base(self, currency: object, fiscal_years: np.ndarray) -> np.ndarray:
+        """Factor per entry of `fiscal_years` turning an amount in `currency` (blank: base) into base currency."""
+        cur = self.currency_or_base(currency)
+        years = np.asarray(fiscal_years, dtype=np.int64)
+        uniq, pos = np.unique(years, return_inverse=True)
+        return np.array([1.0 / self.rate(cur, int(y)) for y in uniq])[pos.reshape(years.shape)] if years.size else np.zeros(years.shape)
+
+    def in_base(self, amounts: np.ndarray, currencies: Sequence[object], fiscal_years: np.ndarray) -> np.ndarray:
+        """[E, T]: each entity's amount (NaN: 0) in its own currency, in base currency for each fiscal year."""
+        amounts = np.nan_to_num(np.asarray(amounts, float))
+        keys = np.array([self.currency_or_base(c) for c in currencies], dtype=object)
+        out = np.zeros((len(amounts), len(fiscal_years)))
+        for cur in sorted(set(keys)):
+            sel = keys == cur
+            out[sel] = amounts[sel][:, None] * self.to_base(cur, fiscal_years)[None, :]
+        return out
+
+    def convert(self, amount: float, currency: object, to: object, fiscal_year: int) -> float:
+        """`amount` in `currency` expressed in `to`, through the rates of `fiscal_year` (blank: base)."""
+        return float(amount) * self.rate(self.currency_or_base(to), fiscal_year) / self.rate(self.currency_or_base(currency), fiscal_year)
 
     def assumptions(self) -> pd.DataFrame:
         """Every figure resting on an assumption: table, key, column, value, range, rationale."""

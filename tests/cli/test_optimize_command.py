@@ -38,6 +38,7 @@ def test_optimize_answer_first_and_outputs(tmp_path) -> None:
     assert r.exit_code == 0, r.output
     first = r.output.strip().splitlines()[0]
     assert first.startswith("Buy:")
+    assert "SAA: 3 sampled disruptions (" in r.output and "benders on highs" in r.output
     for f in ("portfolio.csv", "evaluation.csv", "pareto.csv", "pareto.html", "portfolio_scenario.yaml", "plan_summary.csv", "plan_ship.csv"):
         assert (out / f).exists(), f
     html = (out / "pareto.html").read_text()
@@ -47,6 +48,9 @@ def test_optimize_answer_first_and_outputs(tmp_path) -> None:
 
     sc = load_scenario(out / "portfolio_scenario.yaml")
     assert any(e.type == "invest" and e.candidate == "ore-stockpile" for e in sc.events)
+    # and `allyforge run` runs it
+    r = runner.invoke(app, ["run", str(out / "portfolio_scenario.yaml"), "--samples", "5", "--store", str(tmp_path / "store"), "--format", "json"])
+    assert r.exit_code == 0, r.output
 
 
 def test_optimize_json(tmp_path) -> None:

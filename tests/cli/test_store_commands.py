@@ -159,3 +159,36 @@ def test_allyforge_risk_bad_input_stores_nothing(tmp_path, tiny_path):
     r = runner.invoke(app, ["risk", str(tiny_path), "--at", "2031-01", "--store", str(tmp_path / "s")])
     assert r.exit_code == 2 and "outside" in r.output
     assert open_store(tmp_path / "s").runs() == []
+
+
+def test_allyforge_optimize_stores_its_run(tmp_path, tiny_path):
+    sc = tmp_path / "ban.yaml"
+    sc.write_text(f"name: ban\npack: {tiny_path}\nsamples: 3\nseed: 5\nevents:\n  - {{type: export_ban, origin: CN, destination: JP, items: [ore], start: 2026-02, duration: 4}}\n")
+    r = runner.invoke(app, ["optimize", str(sc), "--samples", "2", "--eval-samples", "10", "--pareto", "0,1", "--format", "json", "--store", str(tmp_path / "s")])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)  # stdout stays pure JSON
+    st = open_store(tmp_path / "s")
+    run = st.run(doc["run_id"])
+    assert (run.engine, run.status, run.scenario_name, run.seed, run.settings["samples"], run.settings["pareto"]) == ("optimize", "done", "ban", 5, 2, [0.0, 1.0])
+    assert st.table(run.id, "portfolio")["candidate"].tolist() == [p["candidate"] for p in doc["portfolio"]]
+    assert st.table(run.id, "plan_summary")["shortfall"].tolist() == [p["shortfall"] for p in doc["plan"]]
+    r = runner.invoke(app, ["runs", "show", run.id, "--store", str(tmp_path / "s")])
+    assert r.exit_code == 0 and "Portfolio: what to buy" in r.output
+    r = runner.invoke(app, ["report", run.id, "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o.html")])
+    html = (tmp_path / "o.html").read_text()
+    assert r.exit_code == 0 and "<h2>What to buy</h2>" in html and 'id="chart-pareto"' in html and "<h2>The best plan</h2>" in html
+
+
+def test_allyforge_schedule_stores_its_run(tmp_path, maintenance_path):
+    r = runner.invoke(app, ["schedule", str(maintenance_path), "--time-limit", "10", "--workers", "1", "--format", "json", "--store", str(tmp_path / "s")])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)  # stdout stays pure JSON
+    st = open_store(tmp_path / "s")
+    run = st.run(doc["run_id"])
+    assert (run.engine, run.status, run.settings["time_limit"], run.settings["workers"]) == ("schedule", "done", 10.0, 1)
+    stored = st.table(run.id, "availabilities")
+    assert stored["availability"].tolist() == [a["availability"] for a in doc["availabilities"]]
+    r = runner.invoke(app, ["runs", "show", run.id, "--store", str(tmp_path / "s")])
+    assert r.exit_code == 0
+    r = runner.invoke(app, ["report", run.id, "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o.html")])
+    assert r.exit_code == 0 and 'id="chart-gantt"' in (tmp_path / "o.html").read_text()

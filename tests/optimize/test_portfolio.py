@@ -93,3 +93,20 @@ def test_public_api_is_deterministic(tiny) -> None:
     assert a.portfolio.equals(b.portfolio)
     assert a.evaluation.equals(b.evaluation)
     assert {"expected unit-periods short (backlog at each period's end plus lost units)"} <= set(a.evaluation["measure"])
+
+
+def test_budgets_spend_from_mitigation_rows_when_a_party_year_has_them(tiny_copy) -> None:
+    # a mitigation budget is part of the total (schema: budgets.purpose), so the two are never added
+    (tiny_copy / "budgets.csv").write_text(
+        "party,fiscal_year,amount,currency,purpose,source\n"
+        "JP,2026,9000000000000,JPY,total,s-assume\nJP,2026,1000000000,JPY,mitigation,s-assume\n"
+        "US,2026,8000000,USD,,s-assume\n"
+    )
+    net = allyforge.load_pack(tiny_copy)
+    drv = resolve(net, parse_scenario("name: t\npack: tiny\nsamples: 1\nseed: 1\n"))
+    b = budget_table(net, drv).set_index(["party", "fiscal_year"])
+    assert b.loc[("JP", 2026), "budget"] == 1e9 and b.loc[("JP", 2026), "source"] == "mitigation"
+    assert b.loc[("US", 2026), "budget"] == 8e6 and b.loc[("US", 2026), "source"] == "total"  # blank purpose = total
+    assert b.loc[("JP", 2025), "budget"] == 0 and b.loc[("JP", 2025), "source"] == "none"
+    o = budget_table(net, drv, override={"US": 5.0}).set_index(["party", "fiscal_year"])
+    assert o.loc[("US", 2026), "budget"] == 5.0 and o.loc[("US", 2026), "source"] == "override"

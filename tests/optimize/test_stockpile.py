@@ -55,3 +55,13 @@ def test_unreachable_target_explained_by_elastic_slack(tmp_path) -> None:
         size_stockpiles(net, parse_scenario(OUTAGE), target=0.0)
     msg = " ".join(e.value.explanation)
     assert "Program-shortfall-target[widget-us]" in msg and "least reachable is 1" in msg
+
+
+def test_time_limit_without_a_feasible_point_fails_instead_of_reporting_zeros(tmp_path) -> None:
+    # HiGHS stopped before any incumbent leaves a zero placeholder that linopy reports with status ok;
+    # it must surface as SolverFailure (CLI exit 1), never as "no stockpile needed"
+    from allyforge.optimize.solve import SolverFailure
+
+    net = allyforge.load_pack(write_serial_pack(tmp_path / "s", mine_cap=4, make_cap=3, demand=(0, 0, 0, 2, 2, 2)))
+    with pytest.raises(SolverFailure, match="without a feasible solution"):
+        size_stockpiles(net, parse_scenario(OUTAGE), target=0.0, time_limit=1e-9)

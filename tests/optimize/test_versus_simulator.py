@@ -62,3 +62,15 @@ def test_serial_ample_capacity_lp_equals_simulator(tmp_path) -> None:
     assert sim_value == pytest.approx(sim_own, rel=1e-9)
     assert plan.objective == pytest.approx(sim_value, rel=1e-9)
     assert plan.total_shortfall == 0
+
+
+def test_blank_currency_costs_count_in_both_engines(tmp_path) -> None:
+    # a cost with a blank currency is in the base currency for the LP and the simulator alike (Network.in_base)
+    d = write_serial_pack(tmp_path / "s", 1e6, 1e6, (0, 0, 0, 5, 7, 9))
+    lanes = d / "lanes.csv"
+    lanes.write_text(lanes.read_text().replace("widget-lane,widget,plant,base,0,,,1,,,,active,s1", "widget-lane,widget,plant,base,0,,,1,3,,,active,s1"))
+    net = allyforge.load_pack(d)
+    sc = parse_scenario("name: t\npack: serial\nsamples: 1\nseed: 1\n")
+    sim_value, sim_own = objective_on_simulated_flows(net, sc, 0)
+    assert sim_own == pytest.approx(sim_value, rel=1e-9)
+    assert solve_planning(net, sc).objective == pytest.approx(sim_value, rel=1e-9)

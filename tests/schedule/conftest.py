@@ -9,11 +9,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def maintenance_path() -> Path:
-    return ROOT / "tests" / "fixtures" / "maintenance"
-
-
 @pytest.fixture(scope="session")
 def maintenance_net():
     from allyforge import load_pack

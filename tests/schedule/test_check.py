@@ -73,7 +73,17 @@ def test_reported_lateness_must_match(base) -> None:
 def test_wrong_duration_and_missing_package(base) -> None:
     r = base.packages[(base.packages["availability"] == "lsd-1-ra")].iloc[0]
     v = check_schedule(_edit(base, "lsd-1-ra", "pier", end=r["end"] - dt.timedelta(days=5)))
-    assert any("runs 65 days, its duration is 70" in x for x in v)
+    assert any("runs 65 working days, its duration is 70" in x for x in v)
     p = base.packages[~((base.packages["availability"] == "cg-1-dsra") & (base.packages["package"] == "combat"))]
     v = check_schedule(dataclasses.replace(base, packages=p))
     assert any("cg-1-dsra/combat: scheduled 0 times" in x for x in v)
+
+
+def test_missing_availability_and_wrong_figures(base) -> None:
+    s = dataclasses.replace(base, availabilities=base.availabilities[base.availabilities["availability"] != "lsd-1-ra"], packages=base.packages[base.packages["availability"] != "lsd-1-ra"])
+    assert any("lsd-1-ra: released in 2026 but not scheduled" in x for x in check_schedule(s))
+    a = base.availabilities.copy()
+    a.loc[a["availability"] == "f35-1-pdm", "lost_ready_days"] += 3
+    v = check_schedule(dataclasses.replace(base, availabilities=a))
+    assert any("f35-1-pdm: reported" in x and "ready-days lost" in x for x in v)
+    assert any(x.startswith("objective ") for x in check_schedule(dataclasses.replace(base, objective=base.objective + 1)))

@@ -22,8 +22,9 @@ def test_schedule_writes_tables_and_charts(maintenance_path, tmp_path) -> None:
         assert (out / f).stat().st_size > 0, f
     run = json.loads((out / "run.json").read_text())
     assert run["solver_settings"]["num_workers"] == 1 and run["solver_settings"]["max_deterministic_time"] == 10.0
-    html = (out / "gantt.html").read_text()
-    assert "Plotly.newPlot" in html and not re.search(r"<script[^>]*\bsrc=", html)  # JS embedded, works offline
+    for f in ("gantt.html", "utilization.html", "ready_days.html"):
+        html = (out / f).read_text()
+        assert "Plotly.newPlot" in html and not re.search(r"<script[^>]*\bsrc=", html), f  # JS embedded, works offline
 
 
 def test_json_format(maintenance_path) -> None:
@@ -63,3 +64,27 @@ def test_unknown_year_and_bad_options_exit_2(maintenance_path) -> None:
     assert runner.invoke(app, ["schedule", str(maintenance_path), "--year", "2031"]).exit_code == 2
     assert runner.invoke(app, ["schedule", str(maintenance_path), "--workers", "0"]).exit_code == 2
     assert runner.invoke(app, ["schedule", "no-such-pack"]).exit_code == 2
+
+
+def test_what_if_compares_with_the_baseline(maintenance_path, tmp_path) -> None:
+    """The third hangar plus crews that tests/schedule/test_whatif.py shows clear the aircraft queue."""
+    out = tmp_path / "out"
+    args = ["schedule", str(maintenance_path), "--time-limit", "10", "--workers", "1", "--out", str(out),
+            "--add-dock", "ng-h3:nagoya:hangar", "--workforce", "nagoya=75"]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "What-if: fleet ready-days per month" in r.output and "f35-3-pdm" in r.output
+    doc = json.loads((out / "whatif.json").read_text())
+    assert doc["variant_status"] == "optimal" and doc["objective"][1] < doc["objective"][0]
+    assert doc["edits"]["add_docks"] == [{"id": "ng-h3", "yard": "nagoya", "kind": "hangar"}]
+    j = runner.invoke(app, args[:-6] + ["--format", "json", "--rule", "nuclear_excluded_from_commercial=false"])
+    assert j.exit_code == 0, j.output
+    assert json.loads(j.output)["what_if"]["variant"]["eligibility_rules"]["nuclear_excluded_from_commercial"] is False
+
+
+def test_bad_what_if_options_exit_2(maintenance_path) -> None:
+    base = ["schedule", str(maintenance_path), "--time-limit", "10", "--workers", "1"]
+    for extra, msg in ((["--add-dock", "x:nagoya"], "ID:YARD:KIND"), (["--remove-dock", "nope"], "unknown dock 'nope'"),
+                       (["--rule", "speed=3"], "unknown rule"), (["--workforce", "nagoya=lots"], "YARD=WORKERS")):
+        r = runner.invoke(app, base + extra)
+        assert r.exit_code == 2 and msg in r.output and "Traceback" not in r.output, (extra, r.output)

@@ -150,3 +150,13 @@ def test_generic_validator_checks_the_new_tables(maintenance_path, tmp_path) -> 
     msgs = [str(x) for x in e.value.problems]
     assert any("docks.csv, row 2, column yard: unknown yard 'yokosuka-x'" in m for m in msgs)
     assert any("docks.csv, row 2, column kind" in m for m in msgs)
+
+
+def test_tables_built_in_code_get_the_pack_checks(maintenance_net) -> None:
+    d = from_network(maintenance_net)
+    wp = d.work_packages.copy()
+    i = wp.index[(wp["availability"] == "ddg-1-sra") & (wp["id"] == "dock")][0]
+    wp.at[i, "after"] = ("pier",)  # dock after pier, pier after dock
+    with pytest.raises(PackError) as e:
+        schedule(dataclasses.replace(d, work_packages=wp), settings=FAST)
+    assert any("precedence cycle in availability 'ddg-1-sra'" in str(p) for p in e.value.problems)

@@ -49,3 +49,5 @@ def test_bad_edit_is_a_clear_error(base) -> None:
         compare(base, remove_docks=["nope"])
     with pytest.raises(ValueError, match="only 100 workers"):
         compare(base, shift_workforce=[("sasebo", "yokosuka", 500)])
+    with pytest.raises(ValueError, match="unknown dock kind 'hangr'"):
+        compare(base, add_docks=[{"id": "ng-h3", "yard": "nagoya", "kind": "hangr"}])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import typer
 
 from allyforge.cli import app
@@ -54,18 +55,22 @@ def _load(scenario: str, pack: str | None):  # type: ignore[no-untyped-def]
 def optimize(
     scenario: str = typer.Argument(..., help="A bundled scenario's name or a scenario YAML file."),
     pack: str = typer.Option(None, "--pack", help="Pack name or path (default: the scenario's)."),
-    budget: list[str] = typer.Option([], "--budget", help="PARTY=AMOUNT per fiscal year in the party's currency (default: the pack's budgets)."),
+    budget: list[str] = typer.Option([], "--budget", help="PARTY=AMOUNT per fiscal year in the party's currency (default: the pack's mitigation budget rows, else its total rows)."),
     solver: str = typer.Option("highs", "--solver", help="Any solver linopy finds installed."),
-    samples: int = typer.Option(None, "--samples", min=1, help="Sampled disruptions in the two-stage model (default 30)."),
+    samples: int = typer.Option(None, "--samples", min=1, help="Sampled disruptions in the two-stage SAA model (default 30; identical draws are merged with their weight)."),
     eval_samples: int = typer.Option(200, "--eval-samples", min=1, help="Fresh simulator samples for the out-of-sample evaluation."),
     seed: int = typer.Option(None, "--seed", min=0, help="Overrides the scenario's seed."),
     pareto: str = typer.Option("0,0.25,0.5,1,2", "--pareto", help="Budget multiples for the budget-versus-shortfall curve (comma-separated)."),
     time_limit: float = typer.Option(300.0, "--time-limit", min=1, help="Seconds per solve; a MILP stopped there reports its best portfolio (condition time_limit)."),
+    gap: float = typer.Option(1e-6, "--gap", min=0, help="Relative optimality gap at which each portfolio solve stops."),
     stockpile_target: float = typer.Option(None, "--stockpile-target", min=0, help="Also size stockpiles: each program's P90 unit-periods short at most this."),
     out: Path = typer.Option(None, "--out", help="Directory for tables (CSV), the Pareto plot (HTML) and the portfolio scenario (YAML)."),
     fmt: str = typer.Option("table", "--format", help="table or json."),
+    store: Path = typer.Option(None, "--store", envvar="ALLYFORGE_STORE", help="Store folder the run is kept in (default: the user's data folder)."),
 ) -> None:
-    """Best plan for SCENARIO and the mitigation portfolio that buys down the most shortfall within budgets."""
+    """Best plan for SCENARIO and the mitigation portfolio that buys down the most shortfall within budgets.
+
+    The portfolio is a two-stage stochastic MILP by sample average approximation over --samples sampled disruptions (default 30), solved by Benders decomposition with HiGHS (the extensive form with other solvers), then evaluated by the simulator on --eval-samples fresh draws."""
     import linopy
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -92,7 +97,7 @@ def optimize(
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True, disable=fmt == "json") as prog:
             task = prog.add_task("optimizing", total=1.0)
             plan = run_optimize(net, sc, budget=budgets, samples=samples, eval_samples=eval_samples, seed=seed, solver=solver, pareto=scales, time_limit=time_limit,
-                                progress=lambda msg, frac: prog.update(task, completed=frac, description=msg))
+                                mip_gap=gap, progress=lambda msg, frac: prog.update(task, completed=frac, description=msg))
     except InfeasibleError as e:
         fail(str(e), EXIT_BAD_INPUT)
     except SolverFailure as e:
@@ -109,7 +114,12 @@ def optimize(
             fail(str(e), EXIT_BAD_INPUT)
         except SolverFailure as e:
             fail(str(e), EXIT_FAILURE)
-    _report(plan, fmt, sizing)
+    from allyforge.cli.store_commands import store_result
+
+    request = {"budget": budgets, "samples": samples, "eval_samples": eval_samples, "seed": seed, "pareto": list(scales), "time_limit": time_limit,
+               "gap": gap, "solver": solver, "stockpile_target": stockpile_target}
+    run_id = store_result(plan, net, sc, None, store, request, engine="optimize")
+    _report(plan, fmt, sizing, run_id)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         plan.summary.to_csv(out / "plan_summary.csv", index=False)
@@ -127,12 +137,15 @@ def optimize(
             sizing.shortfall.to_csv(out / "stockpile_shortfall.csv", index=False)
         if fmt == "table":
             console.print(f"wrote {out}/")
+    if fmt == "table":
+        console.print(f"run id: {run_id} (allyforge runs show {run_id}; allyforge report {run_id})", highlight=False)
 
 
-def _report(plan, fmt: str, sizing=None) -> None:  # type: ignore[no-untyped-def]
+def _report(plan, fmt: str, sizing=None, run_id: str | None = None) -> None:  # type: ignore[no-untyped-def]
     s = plan.summary
     if fmt == "json":
         doc = {
+            "run_id": run_id,
             "stockpiles": None if sizing is None else sizing.sizes.to_dict("records"),
             "objective": plan.objective, "solver": plan.solver,
             "plan": s.to_dict("records"),
@@ -154,6 +167,15 @@ def _report(plan, fmt: str, sizing=None) -> None:  # type: ignore[no-untyped-def
         if plan.extra.get("saa", {}).get("solver", {}).get("condition") == "time_limit":
             console.print("[yellow]The portfolio MILP stopped at --time-limit: this is the best portfolio found, not a proven optimum.[/]")
         console.print(f"[bold]Expected unit-periods short:[/] {row['before']:,.1f} -> {row['after']:,.1f} (simulator, fresh seeds; in sample {row['in_sample_before']:,.1f} -> {row['in_sample_after']:,.1f})")
+        per = (plan.cost_per_unit_avoided or {}).get("unit_periods")
+        if per is not None and np.isfinite(per) and per > 0:
+            console.print(f"[bold]Cost per unit-period avoided:[/] {per:,.0f} {plan.extra.get('base_currency', '')} (simulator)")
+        elif len(ch):
+            console.print("[yellow]Out of sample the portfolio avoids no unit-periods short (the simulator's planning rules do not use it as the LP does).[/]")
+        saa = plan.extra.get("saa", {})
+        sv = saa.get("solver", {})
+        console.print(f"SAA: {saa.get('samples')} sampled disruptions ({saa.get('distinct_samples')} distinct), {sv.get('method')} on {sv.get('solver')}, "
+                      f"{sv.get('condition')}, gap {sv.get('gap', float('nan')):.1e}")
         console.print(table("Out-of-sample evaluation", ["measure", "before", "after", "in-sample before", "in-sample after"],
                             [(m, r["before"], r["after"], r["in_sample_before"], r["in_sample_after"]) for m, r in ev.iterrows()]))
         if len(plan.portfolio_costs):

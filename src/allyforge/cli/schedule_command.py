@@ -20,8 +20,17 @@ def schedule_cmd(
     horizon: int = typer.Option(730, "--horizon", help="Days from 1 January of the year by which all work must end."),
     out: Path = typer.Option(None, "--out", help="Folder for schedule.csv, availabilities.csv, ready_days.csv, run.json and HTML charts."),
     fmt: str = typer.Option("table", "--format", help="table or json."),
+    add_dock: list[str] = typer.Option([], "--add-dock", help="What-if: add a dock ID:YARD:KIND[:SIZE_CLASS] (repeatable)."),
+    remove_dock: list[str] = typer.Option([], "--remove-dock", help="What-if: remove dock ID (repeatable)."),
+    set_workforce: list[str] = typer.Option([], "--workforce", help="What-if: YARD=WORKERS per day (repeatable)."),
+    shift: list[str] = typer.Option([], "--shift-workforce", help="What-if: move FROM:TO:WORKERS per day between yards (repeatable)."),
+    rule: list[str] = typer.Option([], "--rule", help="What-if: RULE=VALUE, e.g. nuclear_excluded_from_commercial=false, reassignment_window_months=none (repeatable)."),
+    store: Path = typer.Option(None, "--store", envvar="ALLYFORGE_STORE", help="Store folder the run is kept in (default: the user's data folder)."),
 ) -> None:
-    """Schedule maintenance availabilities (CP-SAT); exit 1 when no schedule is found in the limit, 2 when the data allows none."""
+    """Schedule maintenance availabilities (CP-SAT); exit 1 when no schedule is found in the limit, 2 when the data allows none.
+
+    With what-if options the year is solved again with the edits, warm-started from the
+    baseline, and fleet ready-days per month and lateness are compared with it."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from allyforge.pack import PackError, load_pack
@@ -32,6 +41,7 @@ def schedule_cmd(
         fail(f"unknown format {fmt!r}: table or json")
     if time_limit <= 0 or workers < 1 or horizon < 1:
         fail("--time-limit, --workers and --horizon must be positive")
+    edits = _edits(add_dock, remove_dock, set_workforce, shift, rule)
     try:
         net = load_pack(pack)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console, transient=True) as bar:
@@ -57,6 +67,10 @@ def schedule_cmd(
     problems = check_schedule(s)
     if problems:  # the independent checker disagrees with the model: our fault
         fail("schedule failed the independent check: " + "; ".join(problems[:10]), EXIT_FAILURE)
+    from allyforge.cli.store_commands import store_result
+
+    request = {"year": year, "time_limit": time_limit, "workers": workers, "horizon": horizon}
+    run_id = store_result(s, net, None, None, store, request, engine="schedule", label=f"schedule {s.year}")
 
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -69,8 +83,14 @@ def schedule_cmd(
         charts.write_html(charts.utilization_figure(s), out / "utilization.html")
         charts.write_html(charts.ready_days_figure(s), out / "ready_days.html")
 
+    comparison = _what_if(s, edits, out) if edits else None
     if fmt == "json":
-        typer.echo(json.dumps({**s.summary(), "availabilities": s.availabilities.astype(str).to_dict("records")}, indent=1, default=str))
+        doc = {**s.summary(), "availabilities": s.availabilities.astype(str).to_dict("records")}
+        if comparison is not None:
+            doc["what_if"] = {**comparison.summary(), "variant": comparison.variant.summary(), "ready_days": comparison.ready_days().to_dict("records"),
+                              "lateness": comparison.lateness().astype(str).to_dict("records")}
+        doc["run_id"] = run_id
+        typer.echo(json.dumps(doc, indent=1, default=str))
         return
     cols = ["availability", "asset", "yard", "release", "start", "end", "due", "days_late", "lost_ready_days"]
     console.print(table(f"Maintenance schedule {s.year} ({len(s.availabilities)} availabilities)", cols, s.availabilities[cols].itertuples(index=False, name=None)))
@@ -87,3 +107,113 @@ def schedule_cmd(
     )
     if out is not None:
         console.print(f"wrote {out}/schedule.csv, availabilities.csv, ready_days.csv, run.json, gantt.html, utilization.html", highlight=False)
+    if comparison is not None:
+        _print_comparison(comparison, out)
+    console.print(f"run id: {run_id} (allyforge runs show {run_id}; allyforge report {run_id})", highlight=False)
+
+
+def _edits(add_dock: list[str], remove_dock: list[str], workforce: list[str], shift: list[str], rule: list[str]) -> dict | None:
+    """The what-if options as `compare` arguments; a malformed option exits 2."""
+    import dataclasses
+
+    from allyforge.schedule import EligibilityRules
+
+    out: dict = {}
+    docks = []
+    for spec in add_dock:
+        parts = spec.split(":")
+        if len(parts) not in (3, 4) or not all(parts) or (len(parts) == 4 and not parts[3].isdigit()):
+            fail(f"--add-dock {spec!r}: expected ID:YARD:KIND[:SIZE_CLASS]")
+        docks.append({"id": parts[0], "yard": parts[1], "kind": parts[2], **({"size_class": int(parts[3])} if len(parts) == 4 else {})})
+    if docks:
+        out["add_docks"] = docks
+    if remove_dock:
+        out["remove_docks"] = list(remove_dock)
+    wf = {}
+    for spec in workforce:
+        yard, _, n = spec.partition("=")
+        if not yard or not n.isdigit():
+            fail(f"--workforce {spec!r}: expected YARD=WORKERS")
+        wf[yard] = int(n)
+    if wf:
+        out["workforce"] = wf
+    moves = []
+    for spec in shift:
+        parts = spec.split(":")
+        if len(parts) != 3 or not parts[0] or not parts[1] or not parts[2].isdigit():
+            fail(f"--shift-workforce {spec!r}: expected FROM:TO:WORKERS")
+        moves.append((parts[0], parts[1], int(parts[2])))
+    if moves:
+        out["shift_workforce"] = moves
+    if rule:
+        fields = {f.name: f for f in dataclasses.fields(EligibilityRules)}
+        changes: dict = {}
+        for spec in rule:
+            name, _, value = spec.partition("=")
+            if name not in fields:
+                fail(f"--rule {spec!r}: unknown rule; one of {', '.join(fields)}")
+            v = value.strip().lower()
+            default = fields[name].default
+            try:
+                if isinstance(default, bool):
+                    if v not in ("true", "false"):
+                        raise ValueError
+                    changes[name] = v == "true"
+                elif v == "none" and name == "reassignment_window_months":
+                    changes[name] = None
+                else:
+                    changes[name] = int(v) if isinstance(default, int) else float(v)
+            except ValueError:
+                fail(f"--rule {spec!r}: bad value for {name} (default {default})")
+        out["rules"] = changes
+    return out or None
+
+
+def _what_if(baseline, edits: dict, out: Path | None):  # type: ignore[no-untyped-def]
+    from allyforge.schedule import EligibilityRules, check_schedule, compare
+
+    args = dict(edits)
+    if "rules" in args:
+        args["rules"] = EligibilityRules(**{**baseline.rules, **args["rules"]})
+    try:
+        c = compare(baseline, **args)
+    except ValueError as e:  # an edit naming an unknown dock or yard
+        fail(f"what-if: {e}")
+    v = c.variant
+    if v.status == "infeasible":
+        err_console.print("[bold red]the what-if allows no schedule[/]:", highlight=False)
+        for line in v.explanation:
+            err_console.print(f"  {line}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if not v.ok:
+        fail(f"what-if: no schedule within the limit ({v.status}); raise --time-limit", EXIT_FAILURE)
+    problems = check_schedule(v)
+    if problems:
+        fail("what-if schedule failed the independent check: " + "; ".join(problems[:10]), EXIT_FAILURE)
+    if out is not None:
+        c.ready_days().to_csv(out / "whatif_ready_days.csv", index=False)
+        c.lateness().to_csv(out / "whatif_lateness.csv", index=False)
+        v.availabilities.to_csv(out / "whatif_availabilities.csv", index=False)
+        (out / "whatif.json").write_text(json.dumps({**c.summary(), "edits": edits, "variant": v.summary()}, indent=1, default=str))
+    return c
+
+
+def _print_comparison(c, out: Path | None) -> None:  # type: ignore[no-untyped-def]
+    sm = c.summary()
+    rd = c.ready_days()
+    rd = rd[rd["change"] != 0]
+    if rd.empty:
+        console.print("what-if: fleet ready-days change in no month", highlight=False)
+    else:
+        console.print(table("What-if: fleet ready-days per month (months that change)", ["period", "baseline", "variant", "change"], rd.itertuples(index=False, name=None)))
+    late = c.lateness()
+    late = late[(late["change"] != 0) | (late["yard_baseline"] != late["yard_variant"])]
+    if late.empty:
+        console.print("what-if: no availability changes yard or lateness", highlight=False)
+    else:
+        console.print(table("What-if: availabilities that move or change lateness", list(late.columns), late.itertuples(index=False, name=None)))
+    (b_late, v_late), (b_lost, v_lost), (b_obj, v_obj) = sm["days_late"], sm["lost_ready_days"], sm["objective"]
+    console.print(f"what-if {c.variant.status}: days late {b_late} -> {v_late}; ready-days lost {b_lost} -> {v_lost}; "
+                  f"objective {b_obj:,.1f} -> {v_obj:,.1f} (gap {100 * (c.variant.gap or 0):.2f}%)", highlight=False)
+    if out is not None:
+        console.print(f"wrote {out}/whatif_ready_days.csv, whatif_lateness.csv, whatif_availabilities.csv, whatif.json", highlight=False)

@@ -11,7 +11,7 @@ import yaml
 
 from allyforge.network import Network
 from allyforge.optimize.data import PlanningData
-from allyforge.optimize.portfolio import PortfolioSolution, budget_table, purchase_options, solve_portfolio
+from allyforge.optimize.portfolio import DEFAULT_SAA_GAP, PortfolioSolution, budget_table, purchase_options, saa_solver
 from allyforge.optimize.solve import Plan, solve_planning
 from allyforge.scenario import Scenario, resolve
 
@@ -63,8 +63,9 @@ def _cost_rows(net: Network, chosen: pd.DataFrame, budgets: pd.DataFrame) -> pd.
         bt = budgets[(budgets["party"] == r.party) & (budgets["fiscal_year"] == r.fiscal_year)]
         pc = bt["currency"].iloc[0] if len(bt) else net.base_currency
         rows.append({"party": r.party, "fiscal_year": r.fiscal_year, "currency": pc,
-                     "cost": r.cost * net.rate(pc, r.fiscal_year) / net.rate(r.currency, r.fiscal_year),
-                     "cost_base": r.cost / net.rate(r.currency, r.fiscal_year)})
+                     "cost": net.convert(r.cost, r.currency, pc, r.fiscal_year),
+                     # base currency by the rates of the purchase period's base fiscal year, as the simulator (S11.5)
+                     "cost_base": float(r.cost * net.to_base(r.currency, net.base_fiscal_years([r.period]))[0])})
     df = pd.DataFrame(rows, columns=["party", "fiscal_year", "currency", "cost", "cost_base"])
     return df.groupby(["party", "fiscal_year", "currency"], as_index=False)[["cost", "cost_base"]].sum()
 
@@ -81,15 +82,21 @@ def optimize(
     candidates: list[str] | None = None,
     pareto: tuple[float, ...] | None = DEFAULT_PARETO,
     time_limit: float | None = None,
+    mip_gap: float = DEFAULT_SAA_GAP,
     progress: Callable[[str, float], None] | None = None,
 ) -> Plan:
     """The planning LP on the scenario's first sample, then (when the pack has candidates) the
-    SAA portfolio at the budgets, its out-of-sample evaluation and the budget-shortfall curve."""
+    SAA portfolio at the budgets, its out-of-sample evaluation and the budget-shortfall curve.
+
+    The SAA runs over `samples` draws (default 30), identical draws merged with their weight;
+    with HiGHS by Benders decomposition, with another solver as one extensive-form MILP; each
+    solve stops at `mip_gap` (relative) or `time_limit` seconds."""
     say = progress or (lambda msg, frac: None)
     sc = scenario.with_overrides(seed=seed)
     n_saa = samples or DEFAULT_SAA_SAMPLES
     say("planning LP", 0.05)
     plan = solve_planning(network, sc, sample=0, solver=solver, seed=sc.seed, time_limit=time_limit)
+    plan.extra["base_currency"] = network.base_currency
     cands = network.table("candidates")
     if candidates is not None or len(cands):
         say(f"resolving {n_saa} sampled disruptions", 0.15)
@@ -98,21 +105,23 @@ def optimize(
         data = PlanningData(drv, drv.sample_ids, extra_stockpiles=tuple(sorted({f"{o.site}/{o.target}" for o in opts if o.kind == "stockpile"})))
         budgets = budget_table(network, drv, budget)
         eval_seed = sc.seed + EVAL_SEED_OFFSET
-        say("out-of-sample baseline (simulator)", 0.25)
+        say("out-of-sample baseline (simulator)", 0.2)
         before = evaluate(network, sc, eval_samples, eval_seed)
+        say("loading the sampled recourse problems", 0.25)
+        saa = saa_solver(data, opts, solver=solver, seed=sc.seed)
         scales = [1.0, *[s for s in (pareto or ()) if s != 1.0]]
         curve = []
         main: PortfolioSolution | None = None
-        none_in_sample = solve_portfolio(data, opts, budgets, solver=solver, seed=sc.seed, fixed={})
+        none_in_sample = saa.evaluate({})
         for k, s in enumerate(scales):
             say(f"portfolio at {s:g} x budget", 0.3 + 0.6 * k / len(scales))
-            sol = solve_portfolio(data, opts, budgets.assign(budget=budgets["budget"] * s), solver=solver, seed=sc.seed, time_limit=time_limit)
+            sol = saa.solve(budgets.assign(budget=budgets["budget"] * s), time_limit=time_limit, mip_gap=mip_gap)
             after = evaluate(network, with_investments(sc, sol.chosen), eval_samples, eval_seed) if len(sol.chosen) else before
             cost = _cost_rows(network, sol.chosen, budgets)
             curve.append({"budget_scale": s, "cost_base": float(cost["cost_base"].sum()), "candidates": ";".join(sol.chosen["candidate"]),
                           "expected_shortfall": _stats(after["unit_periods"])["expected"], "p90_shortfall": _stats(after["unit_periods"])["p90"],
                           "in_sample_expected_shortfall": _stats(sol.in_sample_unit_periods)["expected"],
-                          "expected_short_at_end": _stats(after["short_at_end"])["expected"]})
+                          "expected_short_at_end": _stats(after["short_at_end"])["expected"], "condition": sol.solver.get("condition")})
             if s == 1.0:
                 main, main_after, main_cost = sol, after, cost
         assert main is not None
@@ -130,11 +139,11 @@ def optimize(
             plan.cost_per_unit_avoided[key] = total / avoided if avoided > 1e-9 else (float("nan") if total else 0.0)
         plan.portfolio = main.chosen
         plan.portfolio_costs = main_cost
-        plan.cost_per_unit_avoided = total / avoided if avoided > 1e-9 else (np.nan if total else 0.0)
         plan.pareto = pd.DataFrame(curve).sort_values("budget_scale").reset_index(drop=True)
         plan.budgets = budgets
         plan.invest_scenario = with_investments(sc, main.chosen)
-        plan.extra["saa"] = {"samples": n_saa, "eval_samples": eval_samples, "eval_seed": eval_seed, "solver": main.solver}
+        plan.extra["saa"] = {"samples": n_saa, "distinct_samples": int(main.solver.get("groups", n_saa)), "eval_samples": eval_samples,
+                             "eval_seed": eval_seed, "solver": main.solver}
     say("done", 1.0)
     return plan
 

@@ -23,30 +23,6 @@ from allyforge.scenario import Drivers
 UNPRICED_SHORTFALL = 1.0e6  # base currency per unit per period for a priority-1 stream without a backorder cost
 
 
-def base_fiscal_years(net: Network, periods: tuple[str, ...]) -> np.ndarray:
-    """Rates are per fiscal year of the base currency's party (calendar year if none) - as the simulator."""
-    parties = net.table("parties")
-    own = parties.index[parties["currency"].eq(net.base_currency)]
-    if len(own):
-        return np.array([net.fiscal_year_of(own[0], p) for p in periods])
-    return np.array([int(p[:4]) for p in periods])
-
-
-def to_base(net: Network, currency: object, fys: np.ndarray) -> np.ndarray:
-    """Factor per period turning an amount in `currency` into the base currency."""
-    cur = currency if isinstance(currency, str) and currency else net.base_currency
-    rates = {int(f): net.rate(cur, int(f)) for f in np.unique(fys)}
-    return np.array([1.0 / rates[int(f)] for f in fys])
-
-
-def _per_period(net: Network, amounts: np.ndarray, currencies: list, fys: np.ndarray) -> np.ndarray:
-    out = np.zeros((len(amounts), len(fys)))
-    for cur in set(map(str, currencies)):
-        sel = np.array([str(c) == cur for c in currencies], bool)
-        out[sel] = np.nan_to_num(amounts[sel])[:, None] * to_base(net, None if cur in ("nan", "None", "") else cur, fys)[None, :]
-    return out
-
-
 @dataclass
 class PlanningData:
     """Arrays over samples S, processes P, lanes L, stock points N, stockpiles K, demand streams D, periods T."""
@@ -54,6 +30,18 @@ class PlanningData:
     drivers: Drivers
     sample_ids: np.ndarray
     extra_stockpiles: tuple[str, ...] = ()  # site/item nodes a candidate stockpile may fill
+    weights: np.ndarray | None = None  # per chosen sample, summing to 1 (default: equal, the sample average)
+
+    @cached_property
+    def sample_weights(self) -> np.ndarray:
+        """Weight of each chosen sample in the objective: the sample average, or a grouped one (SampleGroups)."""
+        S = len(self.sample_ids)
+        if self.weights is None:
+            return np.full(S, 1.0 / S)
+        w = np.asarray(self.weights, float)
+        if w.shape != (S,) or (w < 0).any() or not np.isclose(w.sum(), 1.0):
+            raise ValueError("sample weights need one non-negative weight per sample, summing to 1")
+        return w
 
     @property
     def net(self) -> Network:
@@ -65,7 +53,7 @@ class PlanningData:
 
     @cached_property
     def fys(self) -> np.ndarray:
-        return base_fiscal_years(self.net, self.periods)
+        return self.net.base_fiscal_years(self.periods)
 
     @cached_property
     def _rows(self) -> np.ndarray:
@@ -115,6 +103,42 @@ class PlanningData:
 
     def node_label(self, site: pd.Series | np.ndarray, item: pd.Series | np.ndarray) -> np.ndarray:
         return np.array([f"{s}/{i}" for s, i in zip(site, item)], dtype=object)
+
+    def node_position(self, site: pd.Series | np.ndarray, item: pd.Series | np.ndarray) -> np.ndarray:
+        """Positions in `node_labels` of (site, item) pairs; -1 for a pair outside the model."""
+        return self.node_labels.get_indexer(self.node_label(site, item))
+
+    @cached_property
+    def input_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(process position, node position, quantity per run) of every process_inputs row."""
+        return self._recipe_rows(self.inputs, yields=False)
+
+    @cached_property
+    def output_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(process position, node position, quantity per run x yield) of every process_outputs row."""
+        return self._recipe_rows(self.outputs, yields=True)
+
+    def _recipe_rows(self, table: pd.DataFrame, yields: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        procs = self.processes
+        pi = procs.index.get_indexer(table["process"])
+        q = table["quantity"].to_numpy(float) * (self.yields[pi] if yields else 1.0)
+        return pi, self.node_position(procs["site"].to_numpy()[pi], table["item"].to_numpy()), q
+
+    @cached_property
+    def lane_origin(self) -> np.ndarray:
+        """Node position each lane ships from."""
+        return self.node_position(self.lanes["origin"], self.lanes["item"])
+
+    @cached_property
+    def lane_destination(self) -> np.ndarray:
+        """Node position each lane delivers to."""
+        return self.node_position(self.lanes["destination"], self.lanes["item"])
+
+    @cached_property
+    def demand_node(self) -> np.ndarray:
+        """Node position each demand stream draws from."""
+        dem = self.drivers.demands
+        return self.node_position(dem["site"], dem["item"])
 
     @cached_property
     def stocks(self) -> pd.DataFrame:
@@ -187,26 +211,23 @@ class PlanningData:
         st = self.stocks
         own = st["holding_cost"].groupby(level=0).first().reindex(self.node_labels).to_numpy(float)
         h = np.where(np.isnan(own), h, own)
-        return _per_period(self.net, h, list(items["currency"].reindex(item_of)), self.fys)
+        return self.net.in_base(h, list(items["currency"].reindex(item_of)), self.fys)
 
     @cached_property
     def run_cost(self) -> np.ndarray:
         p = self.processes
-        return _per_period(self.net, p["cost_per_run"].to_numpy(float), list(p["currency"]), self.fys)
+        return self.net.in_base(p["cost_per_run"].to_numpy(float), list(p["currency"]), self.fys)
 
     @cached_property
     def lane_cost(self) -> np.ndarray:
         ln = self.lanes
-        return _per_period(self.net, ln["cost_per_unit"].to_numpy(float), list(ln["currency"]), self.fys)
+        return self.net.in_base(ln["cost_per_unit"].to_numpy(float), list(ln["currency"]), self.fys)
 
     @cached_property
     def shortfall_cost(self) -> np.ndarray:
         """[D, T] base currency per unit short per period; streams without a cost get UNPRICED_SHORTFALL / priority."""
         drv = self.drivers
-        out = np.zeros_like(drv.backorder_cost)
-        for cur in set(drv.demands["currency"]):
-            sel = drv.demands["currency"].eq(cur).to_numpy()
-            out[sel] = drv.backorder_cost[sel] * to_base(self.net, cur, self.fys)[None, :]
+        out = drv.backorder_cost * self.net.in_base(np.ones(len(drv.demands)), list(drv.demands["currency"]), self.fys)
         prio = drv.demands["priority"].to_numpy(float)
         unpriced = ~(out > 0)
         out = np.where(unpriced, UNPRICED_SHORTFALL / np.maximum(prio, 1)[:, None], out)
@@ -233,3 +254,39 @@ class PlanningData:
         delayed = np.minimum(self.lead[:, None] + self.drivers.lane_delay, T - t)
         w = self.drivers.lane_delay_share
         return (1 - w) * normal + w * delayed
+
+
+@dataclass(frozen=True)
+class SampleGroups:
+    """Samples whose resolved numbers are identical, merged into one weighted sample.
+
+    The planning model reads a sample only through the arrays compared here, so two such
+    samples have the same recourse problem: the sample average over all samples equals the
+    weighted average over the groups, exactly (an exact scenario reduction, not an
+    approximation). On a scenario whose only drawn parameter is a ban's duration in whole
+    periods, 30 samples fall into at most as many groups as there are distinct durations.
+    """
+
+    representatives: np.ndarray  # sample id standing for each group (its first member)
+    group_of: np.ndarray  # [S] group position of every sample, in the order given
+    counts: np.ndarray  # [G] samples per group
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self.counts / self.counts.sum()
+
+    def expand(self, per_group: np.ndarray) -> np.ndarray:
+        """Per-group values (first axis) back to one value per sample."""
+        return np.asarray(per_group)[self.group_of]
+
+
+def distinct_samples(data: PlanningData) -> SampleGroups:
+    """Group `data`'s samples by every per-sample array a planning model reads (byte-exact)."""
+    per_sample = [data.capacity, data.lane_capacity, data.lane_open, data.demand, data.stock_change("add"), data.stock_change("release")]
+    first: dict[bytes, int] = {}
+    group_of = np.empty(len(data.sample_ids), np.int64)
+    for s in range(len(data.sample_ids)):
+        key = b"".join(np.ascontiguousarray(a[s]).tobytes() for a in per_sample)
+        group_of[s] = first.setdefault(key, len(first))
+    _, first_member = np.unique(group_of, return_index=True)  # groups are numbered by first appearance
+    return SampleGroups(np.asarray(data.sample_ids)[first_member], group_of, np.bincount(group_of))

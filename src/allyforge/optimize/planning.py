@@ -14,7 +14,6 @@ Constraint names map to business objects: `Lane-flow-upper[gallium-cn-jp, 2026-0
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import linopy
@@ -23,6 +22,7 @@ import pandas as pd
 import xarray as xr
 
 from allyforge.optimize.data import PlanningData
+from allyforge.optimize.rows import Terms, add_rows
 
 
 def _idx(values: object, name: str) -> pd.Index:
@@ -45,8 +45,8 @@ class PlanningModel:
 
 
 class PlanningBuilder:
-    """Builds the planning LP over `data`'s samples. Subclasses add first-stage decisions
-    through `extra_*` terms before the constraint families are written."""
+    """Builds the planning LP over `data`'s samples. Subclasses add first-stage decisions in
+    `add_investments` as extra `Terms` on the families' rows and extra objective terms."""
 
     def __init__(self, data: PlanningData, licence_reference: np.ndarray | None = None, must_meet_priority: int | None = None):
         self.d = data
@@ -62,40 +62,48 @@ class PlanningBuilder:
         self.c_stockpile = d.stockpiles
         dem = d.drivers.demands
         self.c_demand = _idx([f"{s}/{i}/{p}" for s, i, p in zip(dem["site"], dem["item"], dem["party"])], "demand")
-        # terms first-stage decisions add to right-hand sides (expressions with the same dims)
-        self.extra_capacity: linopy.LinearExpression | None = None
-        self.extra_lane_capacity: linopy.LinearExpression | None = None
-        self.extra_reserve: linopy.LinearExpression | None = None
-        self.extra_cost: linopy.LinearExpression | None = None
+        # what first-stage decisions add to the families' left-hand sides (moved from the right)
+        self.extra_capacity: list[Terms] = []  # Process-capacity rows: - bought runs
+        self.extra_lane_capacity: list[Terms] = []  # Lane-flow-upper rows: - bought capacity x open share
+        self.extra_reserve: list[Terms] = []  # Stockpile-balance rows: - bought reserve
+        self.extra_cost: list[tuple[np.ndarray, np.ndarray]] = []  # (variable labels, base-currency coefficients)
 
-    def da(self, values: np.ndarray, *dims: str) -> xr.DataArray:
-        coords = {k: getattr(self, f"c_{k}") for k in dims}
-        return xr.DataArray(values, dims=dims, coords=coords)
+    def grid(self, entity: str) -> list[pd.Index]:
+        return [self.c_sample, getattr(self, f"c_{entity}"), self.c_period]
 
     # --- variables -----------------------------------------------------------------
     def add_variables(self) -> None:
-        m, S, T = self.m, self.c_sample, self.c_period
-        self.runs = m.add_variables(lower=0, coords=[S, self.c_process, T], name="runs")
-        self.ship = m.add_variables(lower=0, coords=[S, self.c_lane, T], name="ship")
-        self.stock = m.add_variables(lower=0, coords=[S, self.c_node, T], name="stock")
-        self.deliver = m.add_variables(lower=0, coords=[S, self.c_demand, T], name="deliver")
-        self.short = m.add_variables(lower=0, coords=[S, self.c_demand, T], name="short")
+        m = self.m
+        # a zero lower bound already on the (sample, entity, period) grid: linopy skips aligning scalars
+        zeros = lambda entity: xr.DataArray(np.zeros(tuple(map(len, self.grid(entity)))), coords=self.grid(entity))  # noqa: E731
+        self.runs = m.add_variables(lower=zeros("process"), name="runs")
+        self.ship = m.add_variables(lower=zeros("lane"), name="ship")
+        self.stock = m.add_variables(lower=zeros("node"), name="stock")
+        self.deliver = m.add_variables(lower=zeros("demand"), name="deliver")
+        self.short = m.add_variables(lower=zeros("demand"), name="short")
         if len(self.c_stockpile):
-            self.reserve = m.add_variables(lower=0, coords=[S, self.c_stockpile, T], name="reserve")
-            self.release = m.add_variables(lower=0, coords=[S, self.c_stockpile, T], name="release")
+            self.reserve = m.add_variables(lower=zeros("stockpile"), name="reserve")
+            self.release = m.add_variables(lower=zeros("stockpile"), name="release")
 
     def add_investments(self) -> None:
         """First-stage decisions (none in the plain planning LP)."""
 
+    @staticmethod
+    def labels(var: linopy.Variable) -> np.ndarray:
+        return var.labels.to_numpy()
+
+    def own(self, var: linopy.Variable, coef: np.ndarray | float = 1.0, lag: np.ndarray | int = 0) -> Terms:
+        """A variable in its own family's rows: entity e of the variable in row e."""
+        lab = self.labels(var)
+        return Terms(lab, np.arange(lab.shape[1]), coef, lag)
+
     # --- constraint families --------------------------------------------------------
     def process_capacity(self) -> None:
-        cap = self.da(self.d.capacity, "sample", "process", "period")
-        lhs = 1 * self.runs
-        if self.extra_capacity is not None:
-            lhs = lhs - self.extra_capacity
-        self.m.add_constraints(lhs <= cap, name="Process-capacity")
+        """runs - bought runs <= capacity."""
+        add_rows(self.m, "Process-capacity", self.grid("process"), [self.own(self.runs), *self.extra_capacity], "<=", self.d.capacity)
 
     def lane_flow_upper(self) -> None:
+        """ship - bought capacity x open <= open x capacity (licences on uncapped lanes: see docs)."""
         d = self.d
         open_ = d.lane_open
         cap = d.lane_capacity
@@ -107,172 +115,92 @@ class PlanningBuilder:
             ub = np.where(partial, open_ * self.licence_reference, ub)
         ub = np.where(open_ <= 0, 0.0, ub)
         mask = ~np.isinf(ub)
-        lhs = 1 * self.ship
-        if self.extra_lane_capacity is not None:
-            # bought capacity (second sources) passes only the lane's open share
-            lhs = lhs - self.extra_lane_capacity * self.da(open_, "sample", "lane", "period")
-        self.m.add_constraints(
-            lhs <= self.da(np.where(mask, ub, 0), "sample", "lane", "period"),
-            name="Lane-flow-upper",
-            mask=self.da(mask, "sample", "lane", "period"),
-        )
+        add_rows(self.m, "Lane-flow-upper", self.grid("lane"), [self.own(self.ship), *self.extra_lane_capacity], "<=", np.where(mask, ub, 0.0), active=mask)
 
     def stock_balance(self) -> None:
-        """on-hand(t) = on-hand(t-1) + output arriving + lane arrivals + releases - inputs - shipments - deliveries."""
+        """on-hand(t) - on-hand(t-1) - output arriving - lane arrivals - releases + inputs + shipments + deliveries = initial (t = 0)."""
         d = self.d
         T = len(self.c_period)
-        node_pos = self.c_node.get_indexer
-        procs = d.processes
-        pos = procs.index.get_indexer
-        runs = self.runs.labels.to_numpy()
-        src = []  # (variable labels [S, E, T], node per entity, coefficient per entity and source period, lag)
-        out = d.outputs
-        if len(out):
-            pi = pos(out["process"])
-            coef = out["quantity"].to_numpy(float) * d.yields[pi]
-            src.append((runs[:, pi], node_pos(d.node_label(procs["site"].to_numpy()[pi], out["item"].to_numpy())), np.repeat(coef[:, None], T, 1), d.cycle[pi]))
-        inp = d.inputs
-        if len(inp):
-            pi = pos(inp["process"])
-            coef = -inp["quantity"].to_numpy(float)
-            src.append((runs[:, pi], node_pos(d.node_label(procs["site"].to_numpy()[pi], inp["item"].to_numpy())), np.repeat(coef[:, None], T, 1), np.zeros(len(pi), int)))
-        ln = d.lanes
-        if len(ln):
-            L = len(ln)
-            ship = self.ship.labels.to_numpy()
-            dest = node_pos(d.node_label(ln["destination"], ln["item"]))
-            share = d.drivers.lane_delay_share
-            delay = d.drivers.lane_delay
-            # the delayed share of a shipment arrives `delay` periods later (S2.3)
-            src.append((ship, dest, 1.0 - share, d.lead))
-            for dv in np.unique(delay[(delay > 0) & (share > 0)]):
-                src.append((ship, dest, np.where(delay == dv, share, 0.0), d.lead + int(dv)))
-            src.append((ship, node_pos(d.node_label(ln["origin"], ln["item"])), -np.ones((L, T)), np.zeros(L, int)))
-        dem = d.drivers.demands
-        src.append((self.deliver.labels.to_numpy(), node_pos(d.node_label(dem["site"], dem["item"])), -np.ones((len(dem), T)), np.zeros(len(dem), int)))
+        runs = self.labels(self.runs)
+        terms = [self.own(self.stock), self.own(self.stock, -1.0, 1)]
+        pi, node, q = d.output_rows  # output of runs started cycle_time ago, times yield
+        terms.append(Terms(runs[:, pi], node, -q[None, :, None], d.cycle[pi]))
+        pi, node, q = d.input_rows  # inputs are consumed when a run starts
+        terms.append(Terms(runs[:, pi], node, q[None, :, None]))
+        ship = self.labels(self.ship)
+        share = d.drivers.lane_delay_share
+        delay = d.drivers.lane_delay
+        # the delayed share of a shipment arrives `delay` periods later (S2.3)
+        terms.append(Terms(ship, d.lane_destination, -(1.0 - share)[None], d.lead))
+        for dv in np.unique(delay[(delay > 0) & (share > 0)]):
+            terms.append(Terms(ship, d.lane_destination, -np.where(delay == dv, share, 0.0)[None], d.lead + int(dv)))
+        terms.append(Terms(ship, d.lane_origin))
+        terms.append(Terms(self.labels(self.deliver), d.demand_node))
         if len(self.c_stockpile):
-            K = len(self.c_stockpile)
-            src.append((self.release.labels.to_numpy(), node_pos(np.asarray(self.c_stockpile, object)), np.ones((K, T)), np.zeros(K, int)))
-        N = len(self.c_node)
-        stock = self.stock.labels.to_numpy()
-        # on-hand(t) - on-hand(t-1) - inflows + outflows: flip the flow signs, add the stock terms
-        src = [(lab, node, -coef, lag) for lab, node, coef, lag in src]
-        src += [(stock, np.arange(N), np.ones((N, T)), np.zeros(N, int)), (stock, np.arange(N), -np.ones((N, T)), np.ones(N, int))]
-        lhs = self._direct_expression(src, "node", self.c_node)
-        init = np.zeros((len(self.c_node), T))
-        init[:, 0] = d.initial_on_hand
-        self.m.add_constraints(lhs == self.da(init, "node", "period"), name="Stock-balance")
-
-    def _direct_expression(self, sources: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]], dim: str, index: pd.Index) -> linopy.LinearExpression:
-        """sum over entities e mapped to row r of coef[e, t - lag_e] * var[e, t - lag_e], as one expression
-        (sample, dim, period) assembled directly from label arrays (one term slot per entity): linopy's
-        representation without a merge per term, which is what keeps the build near matrix speed."""
-        S, T, N = len(self.c_sample), len(self.c_period), len(index)
-        labs, coefs, nodes = [], [], []
-        t = np.arange(T)[None, :]
-        for lab, node, coef, lag in sources:
-            if (np.asarray(node) < 0).any():
-                raise ValueError("a flow names a stock point outside the model")
-            t_src = t - np.asarray(lag)[:, None]
-            ok = t_src >= 0
-            tc = np.clip(t_src, 0, None)
-            e = np.arange(lab.shape[1])[:, None]
-            labs.append(np.where(ok[None], lab[:, e, tc], -1))
-            coefs.append(np.where(ok, coef[e, tc], 0.0))
-            nodes.append(np.asarray(node))
-        lab = np.concatenate(labs, axis=1)
-        coef = np.concatenate(coefs, axis=0)
-        node = np.concatenate(nodes)
-        order = np.argsort(node, kind="stable")
-        ns = node[order]
-        rank = np.arange(len(ns)) - np.searchsorted(ns, ns, side="left")
-        K = int(rank.max()) + 1 if len(ns) else 1
-        V = np.full((S, N, T, K), -1, dtype=lab.dtype)
-        C = np.zeros((S, N, T, K))
-        V[:, ns, :, rank] = lab[:, order, :].transpose(1, 0, 2)
-        C[:, ns, :, rank] = np.broadcast_to(coef[order][:, None, :], (len(ns), S, T))
-        dims = ("sample", dim, "period", "_term")
-        ds = xr.Dataset(
-            {"coeffs": (dims, C), "vars": (dims, V), "const": (dims[:3], np.zeros((S, N, T)))},
-            coords={"sample": self.c_sample, dim: index, "period": self.c_period},
-        )
-        return linopy.LinearExpression(ds, self.m)
+            terms.append(Terms(self.labels(self.release), self.c_node.get_indexer(self.c_stockpile), -1.0))
+        if any((np.asarray(g.rows) < 0).any() for g in terms):
+            raise ValueError("a flow names a stock point outside the model")
+        init = np.zeros((1, len(self.c_node), T))
+        init[0, :, 0] = d.initial_on_hand
+        add_rows(self.m, "Stock-balance", self.grid("node"), terms, "=", init)
 
     def stockpile_balance(self) -> None:
+        """reserve(t) - reserve(t-1) + release(t) - bought reserve = scenario additions (+ initial at t = 0)."""
         if not len(self.c_stockpile):
             return
         d = self.d
         add = d.stock_change("add")
         add[:, :, 0] += d.initial_reserve[None, :]
-        rhs = self.da(add, "sample", "stockpile", "period")
-        lhs = self.reserve - self.reserve.shift(period=1) + self.release
-        if self.extra_reserve is not None:
-            lhs = lhs - self.extra_reserve
-        self.m.add_constraints(lhs == rhs, name="Stockpile-balance")
+        terms = [self.own(self.reserve), self.own(self.reserve, -1.0, 1), self.own(self.release), *self.extra_reserve]
+        add_rows(self.m, "Stockpile-balance", self.grid("stockpile"), terms, "=", add)
         # release rules (S9): on_shortfall free; scenario only through release events; never none
         rule = d.release_rule.to_numpy()
         rel = d.stock_change("release")
         cap = np.where(rule[None, :, None] == "on_shortfall", np.inf, np.where(rule[None, :, None] == "never", 0.0, rel))
         mask = ~np.isinf(cap)
         if mask.any():
-            self.m.add_constraints(
-                1 * self.release <= self.da(np.where(mask, cap, 0), "sample", "stockpile", "period"),
-                name="Stockpile-release",
-                mask=self.da(mask, "sample", "stockpile", "period"),
-            )
+            add_rows(self.m, "Stockpile-release", self.grid("stockpile"), [self.own(self.release)], "<=", np.where(mask, cap, 0.0), active=mask)
 
     def demand_balance(self) -> None:
-        """Backorder streams: backlog(t) = backlog(t-1) + due(t) - delivered(t); lost sales: short = due - delivered."""
+        """Backorder streams: backlog(t) - backlog(t-1) + delivered(t) = due(t); lost sales: short + delivered = due."""
         d = self.d
         back = d.drivers.demands["backorder"].to_numpy(bool)
-        D, T = len(self.c_demand), len(self.c_period)
-        short, deliver = self.short.labels.to_numpy(), self.deliver.labels.to_numpy()
-        rows = np.arange(D)
-        src = [(short, rows, np.ones((D, T)), np.zeros(D, int)), (deliver, rows, np.ones((D, T)), np.zeros(D, int))]
+        short = self.labels(self.short)
+        terms = [self.own(self.short), self.own(self.deliver)]
         if back.any():  # backorders carry over: - backlog(t-1)
-            src.append((short[:, back], rows[back], -np.ones((int(back.sum()), T)), np.ones(int(back.sum()), int)))
-        lhs = self._direct_expression(src, "demand", self.c_demand)
-        self.m.add_constraints(lhs == self.da(d.demand, "sample", "demand", "period"), name="Demand-balance")
+            terms.append(Terms(short[:, back], np.flatnonzero(back), -1.0, 1))
+        add_rows(self.m, "Demand-balance", self.grid("demand"), terms, "=", d.demand)
         if self.must_meet_priority is not None:
             prio = d.drivers.demands["priority"].to_numpy(int)
-            mask = self.da(np.broadcast_to((prio <= self.must_meet_priority)[None, :, None], self.short.shape), "sample", "demand", "period")
-            self.m.add_constraints(1 * self.short <= 0, name="Demand-must-meet", mask=mask)
+            mask = np.broadcast_to((prio <= self.must_meet_priority)[None, :, None], short.shape)
+            add_rows(self.m, "Demand-must-meet", self.grid("demand"), [self.own(self.short)], "<=", 0.0, active=mask)
 
     # --- objective -----------------------------------------------------------------
     def objective(self) -> None:
-        """Mean over samples of shortfall penalties (backorder costs) + holding + production + transport."""
+        """Mean over samples (weighted, `PlanningData.sample_weights`) of shortfall penalties (backorder
+        costs) + holding + production + transport, plus first-stage costs (`extra_cost`)."""
         d = self.d
-        w = 1.0 / len(self.c_sample)
-        S = len(self.c_sample)
+        w = d.sample_weights[:, None, None]
         parts = [(self.short, d.shortfall_cost), (self.stock, d.holding), (self.runs, d.run_cost), (self.ship, d.lane_cost + self._transit_holding())]
         if len(self.c_stockpile):
             parts.append((self.reserve, d.holding[d.node_labels.get_indexer(self.c_stockpile)]))
-        # one flat expression over every (variable, coefficient) pair, mean over samples
-        labs = np.concatenate([v.labels.to_numpy().ravel() for v, _ in parts])
-        coefs = np.concatenate([np.broadcast_to(c[None], (S, *c.shape)).ravel() * w for _, c in parts])
+        # one flat expression over every (variable, coefficient) pair, (weighted) mean over samples
+        pairs = [(self.labels(v).ravel(), (c[None] * w).ravel()) for v, c in parts]
+        pairs += [(np.asarray(lab).ravel(), np.asarray(c, float).ravel()) for lab, c in self.extra_cost]
+        labs = np.concatenate([p[0] for p in pairs])
+        coefs = np.concatenate([p[1] for p in pairs])
         keep = (coefs != 0) & (labs >= 0)
         obj = linopy.LinearExpression(
             xr.Dataset({"coeffs": (("_term",), coefs[keep]), "vars": (("_term",), labs[keep]), "const": ((), 0.0)}), self.m
         )
-        if self.extra_cost is not None:
-            obj = obj + self.extra_cost
         self.m.add_objective(obj)
 
     def _transit_holding(self) -> np.ndarray:
         """Holding of stock in transit at the shipping node's cost (S11.2), per unit shipped in t."""
         d = self.d
-        origin = d.node_labels.get_indexer(d.node_label(d.lanes["origin"], d.lanes["item"]))
-        return d.holding[origin] * d.transit_periods()
+        return d.holding[d.lane_origin] * d.transit_periods()
 
     def build(self) -> PlanningModel:
-        with warnings.catch_warnings():
-            # absent slots from shift()/reindex() are meant to contribute nothing (linopy's legacy rule)
-            warnings.filterwarnings("ignore", category=linopy.LinopySemanticsWarning) if hasattr(linopy, "LinopySemanticsWarning") else None
-            warnings.filterwarnings("ignore", message=".*absent slots.*")
-            warnings.filterwarnings("ignore", message=".*Coordinate mismatch.*")
-            return self._build()
-
-    def _build(self) -> PlanningModel:
         self.add_variables()
         self.add_investments()
         self.process_capacity()

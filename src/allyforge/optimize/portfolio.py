@@ -16,17 +16,18 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-import linopy
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from allyforge.network import Network
-from allyforge.optimize.data import PlanningData, to_base
+from allyforge.optimize.data import PlanningData, SampleGroups, distinct_samples
 from allyforge.optimize.planning import PlanningBuilder, PlanningModel
+from allyforge.optimize.rows import Terms
 from allyforge.scenario import Drivers
 
 TIE_BREAK = 1e-6  # objective weight per base-currency unit invested
+DEFAULT_SAA_GAP = 1e-6  # relative optimality gap at which an SAA solve stops
 
 
 @dataclass(frozen=True)
@@ -75,34 +76,69 @@ def purchase_options(net: Network, drv: Drivers, candidates: list[str] | None = 
     return out
 
 
+MITIGATION = "mitigation"  # the budgets purpose a portfolio spends from, when a party-year has one
+
+
 def budget_table(net: Network, drv: Drivers, override: dict[str, float] | None = None, scale: float = 1.0) -> pd.DataFrame:
-    """Budget per (party, fiscal year) in the party's currency: the pack's budgets rows (any purpose)
-    or `override` {party: amount per fiscal year in its currency}, times `scale`."""
+    """Budget per (party, fiscal year) in the party's currency, times `scale`: `override`
+    {party: amount per fiscal year in its currency}, else the pack's budgets rows of purpose
+    `mitigation` for that party-year, else (none such) its other rows (purpose `total`).
+    A mitigation budget is part of the total, so the two are never added up."""
     parties = net.table("parties")
     rows = []
     years = {(p, net.fiscal_year_of(p, per)) for p in parties.index for per in drv.periods}
     b = net.table("budgets").reset_index()
+    purpose = b["purpose"].fillna("total").astype(str) if "purpose" in b else pd.Series("total", index=b.index)
     for party, fy in sorted(years):
-        cur = parties.loc[party, "currency"]
-        cur = cur if isinstance(cur, str) and cur else net.base_currency
+        cur = net.currency_or_base(parties.loc[party, "currency"])
+        source = "override"
         if override is not None and party in override:
             amount = float(override[party])
         else:
-            sel = b[(b["party"] == party) & (b["fiscal_year"] == fy)]
+            here = (b["party"] == party) & (b["fiscal_year"] == fy)
+            source = MITIGATION if (here & purpose.eq(MITIGATION)).any() else "total"
+            sel = b[here & (purpose.eq(MITIGATION) if source == MITIGATION else ~purpose.eq(MITIGATION))]
             # budget currency -> party currency through rates of that fiscal year
-            amount = float(sum(r["amount"] * net.rate(cur, fy) / net.rate(r["currency"], fy) for _, r in sel.iterrows()))
-        rows.append({"party": party, "fiscal_year": fy, "currency": cur, "budget": amount * scale})
-    return pd.DataFrame(rows)
+            amount = float(sum(net.convert(r["amount"], r["currency"], cur, fy) for _, r in sel.iterrows()))
+            source = source if len(sel) else "none"
+        rows.append({"party": party, "fiscal_year": fy, "currency": cur, "budget": amount * scale, "source": source})
+    return pd.DataFrame(rows, columns=["party", "fiscal_year", "currency", "budget", "source"])
+
+
+def option_spend(net: Network, options: list[PurchaseOption], budgets: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(party-year keys, [K, O] cost of each option in its party-year's currency, [K] budget caps).
+
+    Candidate currency -> the party's currency through the rates of the purchase's fiscal
+    year; a party-year without a budget row has a cap of 0."""
+    bt = budgets.assign(key=[f"{p}/FY{y}" for p, y in zip(budgets["party"], budgets["fiscal_year"])]).set_index("key")
+    keys = sorted({f"{o.party}/FY{o.fiscal_year}" for o in options})
+    pos = {k: i for i, k in enumerate(keys)}
+    A = np.zeros((len(keys), len(options)))
+    for j, o in enumerate(options):
+        k = f"{o.party}/FY{o.fiscal_year}"
+        A[pos[k], j] = net.convert(o.cost, o.currency, bt["currency"].get(k, net.base_currency), o.fiscal_year)
+    return keys, A, np.array([float(bt["budget"].get(k, 0.0)) for k in keys])
+
+
+def option_tie_break(net: Network, data: PlanningData, options: list[PurchaseOption]) -> np.ndarray:
+    """Objective weight of each purchase option: TIE_BREAK x its cost in base currency (never spend for nothing)."""
+    return np.array([TIE_BREAK * o.cost * net.to_base(o.currency, data.fys[[o.period]])[0] for o in options])
 
 
 class PortfolioBuilder(PlanningBuilder):
-    """The planning LP over many samples plus purchase binaries and budgets."""
+    """The planning LP over many samples plus purchase binaries and budgets (the extensive form).
 
-    def __init__(self, data: PlanningData, options: list[PurchaseOption], budgets: pd.DataFrame, fixed: dict[str, int] | None = None, **kw):
+    `fixed` fixes every purchase (1 for the labels given, 0 otherwise); `recourse_only` leaves
+    out the first-stage rows (Candidate-once, Budget) and the tie-break cost: the second stage
+    alone, as Benders' subproblems need it."""
+
+    def __init__(self, data: PlanningData, options: list[PurchaseOption], budgets: pd.DataFrame | None, fixed: dict[str, int] | None = None,
+                 recourse_only: bool = False, **kw):
         super().__init__(data, **kw)
         self.options = options
         self.budgets = budgets
         self.fixed = fixed
+        self.recourse_only = recourse_only
         self.c_option = pd.Index([o.label for o in options], name="option")
 
     def add_investments(self) -> None:
@@ -113,8 +149,8 @@ class PortfolioBuilder(PlanningBuilder):
         if self.fixed is None:
             self.buy = self.m.add_variables(binary=True, coords=[self.c_option], name="buy")
         else:
-            v = np.array([float(self.fixed.get(o.label, 0)) for o in opts])
-            self.buy = self.m.add_variables(lower=xr.DataArray(v, coords=[self.c_option]), upper=xr.DataArray(v, coords=[self.c_option]), coords=[self.c_option], name="buy")
+            v = xr.DataArray(np.array([float(self.fixed.get(o.label, 0)) for o in opts]), coords=[self.c_option])
+            self.buy = self.m.add_variables(lower=v, upper=v, name="buy")
         t = np.arange(T)
         live = np.array([(t >= o.live_from).astype(float) for o in opts])  # [O, T]
         first = np.array([(t == o.live_from).astype(float) for o in opts])
@@ -125,58 +161,125 @@ class PortfolioBuilder(PlanningBuilder):
         sel = np.flatnonzero(np.isin(kinds, ["capacity", "substitute"]))
         if len(sel):
             coef = np.array([live[i] * (opts[i].size * own[opts[i].target] if opts[i].kind == "substitute" else opts[i].size) for i in sel])
-            self.extra_capacity = self._option_terms(sel, coef, "process", [opts[i].target for i in sel], self.c_process)
+            self.extra_capacity.append(self._option_terms(sel, coef, "process", [opts[i].target for i in sel], self.c_process))
         sel = np.flatnonzero(kinds == "second_source")
         if len(sel):
             coef = np.array([live[i] * opts[i].size for i in sel])
-            self.extra_lane_capacity = self._option_terms(sel, coef, "lane", [opts[i].target for i in sel], self.c_lane)
+            rows = self.c_lane.get_indexer([opts[i].target for i in sel])
+            # bought capacity passes only the lane's open share
+            self.extra_lane_capacity.append(self._option_terms(sel, coef[None] * d.lane_open[:, np.maximum(rows, 0)], "lane", [opts[i].target for i in sel], self.c_lane))
         sel = np.flatnonzero(kinds == "stockpile")
         if len(sel):
             coef = np.array([first[i] * opts[i].size for i in sel])
-            self.extra_reserve = self._option_terms(sel, coef, "stockpile", [f"{opts[i].site}/{opts[i].target}" for i in sel], self.c_stockpile)
+            self.extra_reserve.append(self._option_terms(sel, coef, "stockpile", [f"{opts[i].site}/{opts[i].target}" for i in sel], self.c_stockpile))
+        if self.recourse_only:
+            return
         # one purchase per candidate
         cand = xr.DataArray([o.candidate for o in opts], coords=[self.c_option], name="candidate")
         self.m.add_constraints(self.buy.groupby(cand).sum() <= 1, name="Candidate-once")
-        self._budgets()
-        cost_base = np.array([o.cost * to_base(d.net, o.currency, d.fys[[o.period]])[0] for o in opts])
-        self.extra_cost = (self.buy * xr.DataArray(TIE_BREAK * cost_base, coords=[self.c_option])).sum()
+        assert self.budgets is not None
+        keys, A, cap = option_spend(d.net, opts, self.budgets)
+        spend = (self.buy * xr.DataArray(A, coords={"party_year": keys, "option": self.c_option})).sum("option")
+        self.m.add_constraints(spend <= xr.DataArray(cap, coords={"party_year": keys}), name="Budget")
+        self.extra_cost.append((self.labels(self.buy), option_tie_break(d.net, d, opts)))
 
-    def _option_terms(self, sel: np.ndarray, coef: np.ndarray, dim: str, targets: list[str], index: pd.Index) -> linopy.LinearExpression:
-        """sum over options of coef[o, t] * buy[o], grouped onto the target entity (dims: entity, period)."""
-        unknown = sorted(set(targets) - set(index))
-        if unknown:
-            raise ValueError(f"candidates target unknown {dim}s {unknown}")
-        b = self.buy.isel(option=sel)
-        term = b * xr.DataArray(coef, dims=("option", "period"), coords={"option": b.indexes["option"], "period": self.c_period})
-        grp = xr.DataArray(np.array(targets, object), dims="option", coords={"option": b.indexes["option"]}, name=dim)
-        return term.groupby(grp).sum().reindex({dim: index})
+    def _option_terms(self, sel: np.ndarray, coef: np.ndarray, dim: str, targets: list[str], index: pd.Index) -> Terms:
+        """- coef[o, t] x buy[o] in the row of each option's target entity (coef [O, T] or [S, O, T])."""
+        rows = index.get_indexer(targets)
+        if (rows < 0).any():
+            raise ValueError(f"candidates target unknown {dim}s {sorted({t for t, r in zip(targets, rows) if r < 0})}")
+        buy = self.labels(self.buy)[sel]
+        return Terms(buy[None, :, None], rows, -np.asarray(coef, float))
 
-    def _budgets(self) -> None:
-        d = self.d
-        rows = []
-        for i, o in enumerate(self.options):
-            bt = self.budgets
-            cur = bt.loc[(bt["party"] == o.party) & (bt["fiscal_year"] == o.fiscal_year), "currency"]
-            pc = cur.iloc[0] if len(cur) else d.net.base_currency
-            # candidate currency -> party currency by the rates of the purchase's fiscal year
-            rows.append((i, f"{o.party}/FY{o.fiscal_year}", o.cost * d.net.rate(pc, o.fiscal_year) / d.net.rate(o.currency, o.fiscal_year)))
-        keys = sorted({k for _, k, _ in rows})
-        cost = xr.DataArray([c for _, _, c in rows], coords=[self.c_option])
-        grp = xr.DataArray([k for _, k, _ in rows], coords=[self.c_option], name="party_year")
-        spend = (self.buy * cost).groupby(grp).sum()
-        bt = self.budgets.assign(key=[f"{p}/FY{y}" for p, y in zip(self.budgets["party"], self.budgets["fiscal_year"])]).set_index("key")
-        cap = xr.DataArray([float(bt["budget"].get(k, 0.0)) for k in keys], coords={"party_year": keys})
-        self.m.add_constraints(spend <= cap, name="Budget")
+
+CHOSEN_COLUMNS = ["candidate", "kind", "target", "party", "fiscal_year", "period", "effective", "cost", "currency"]
+
+
+def chosen_frame(options: list[PurchaseOption], x: np.ndarray, periods: tuple[str, ...]) -> pd.DataFrame:
+    """The purchase options with x = 1, one row each."""
+    rows = [{"candidate": o.candidate, "kind": o.kind, "target": o.target, "party": o.party, "fiscal_year": o.fiscal_year,
+             "period": periods[o.period], "effective": periods[o.live_from] if o.live_from < len(periods) else None,
+             "cost": o.cost, "currency": o.currency} for o, v in zip(options, x) if v > 0.5]
+    return pd.DataFrame(rows, columns=CHOSEN_COLUMNS)
+
+
+def shortfall_measures(short: np.ndarray, backorder: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """short [S, D, T] -> per sample (units not delivered by the horizon's end, unit-periods short)."""
+    unmet = np.where(backorder[None, :], short[:, :, -1], short.sum(axis=2)).sum(axis=1)
+    return unmet, short.sum(axis=(1, 2))
 
 
 @dataclass
 class PortfolioSolution:
-    chosen: pd.DataFrame  # candidate, fiscal_year, period, party, currency, cost, cost_party_currency
-    objective: float
+    chosen: pd.DataFrame  # CHOSEN_COLUMNS
+    objective: float  # sample mean of the recourse objective + tie-break cost of the purchases
     in_sample_shortfall: np.ndarray  # [S] units not delivered by the horizon's end
     in_sample_unit_periods: np.ndarray  # [S] backlog at each period's end plus lost units
     solver: dict
-    model: PlanningModel
+
+
+class ExtensiveSAA:
+    """The SAA as one extensive-form MILP through linopy: any solver linopy finds (`--solver`).
+
+    Built over the distinct samples with their weights (SampleGroups), which is the same
+    objective as over every sample."""
+
+    def __init__(self, data: PlanningData, options: list[PurchaseOption], *, solver: str = "highs", seed: int = 0, groups: SampleGroups | None = None):
+        self.groups = groups or distinct_samples(data)
+        self.data = PlanningData(data.drivers, self.groups.representatives, data.extra_stockpiles, weights=self.groups.weights)
+        self.options, self.solver, self.seed = options, solver, seed
+        self._reference: np.ndarray | None = None
+
+    def _builder(self, budgets: pd.DataFrame | None, fixed: dict[str, int] | None) -> tuple[PortfolioBuilder, PlanningModel]:
+        from allyforge.optimize.solve import run_solver
+
+        def make() -> PortfolioBuilder:
+            return PortfolioBuilder(self.data, self.options, budgets, fixed=fixed, recourse_only=fixed is not None, licence_reference=self._reference)
+
+        b = make()
+        pm = b.build()
+        if pm.extra.get("relaxed_partial"):
+            # licences on uncapped lanes: the reference flow is the plan without the rule and without investments
+            ref_b = PlanningBuilder(self.data)
+            run_solver(ref_b.build(), self.solver, self.seed)
+            self._reference = ref_b.ship.solution.to_numpy()
+            b = make()
+            pm = b.build()
+        return b, pm
+
+    def solve(self, budgets: pd.DataFrame, time_limit: float | None = None, mip_gap: float = DEFAULT_SAA_GAP) -> PortfolioSolution:
+        return self._run(budgets, None, time_limit, mip_gap)
+
+    def evaluate(self, fixed: dict[str, int]) -> PortfolioSolution:
+        """The recourse with every purchase fixed (1 for the labels given, 0 otherwise), budgets aside."""
+        return self._run(None, fixed, None, None)
+
+    def _run(self, budgets: pd.DataFrame | None, fixed: dict[str, int] | None, time_limit: float | None, mip_gap: float | None) -> PortfolioSolution:
+        from allyforge.optimize.solve import run_solver
+
+        b, pm = self._builder(budgets, fixed)
+        settings = run_solver(pm, self.solver, self.seed, time_limit=time_limit, mip_gap=mip_gap)
+        settings |= {"method": "extensive", "groups": len(self.groups.counts)}
+        x = b.buy.solution.to_numpy() if self.options else np.zeros(0)
+        objective = float(pm.model.objective.value)
+        if fixed is not None and self.options:  # the same objective as solve(): plus the purchases' tie-break
+            objective += float(option_tie_break(self.data.net, self.data, self.options) @ x)
+        unmet, up = shortfall_measures(b.short.solution.to_numpy(), self.data.drivers.demands["backorder"].to_numpy(bool))
+        return PortfolioSolution(chosen_frame(self.options, x, self.data.periods), objective, self.groups.expand(unmet), self.groups.expand(up), settings)
+
+
+def saa_solver(data: PlanningData, options: list[PurchaseOption], *, solver: str = "highs", seed: int = 0, method: str | None = None) -> ExtensiveSAA:
+    """Benders decomposition with HiGHS (default), or the extensive form with any solver."""
+    method = method or ("benders" if solver == "highs" else "extensive")
+    if method == "benders":
+        if solver != "highs":
+            raise ValueError("Benders decomposition runs on HiGHS; other solvers solve the extensive form")
+        from allyforge.optimize.benders import BendersSAA
+
+        return BendersSAA(data, options, seed=seed)  # type: ignore[return-value]
+    if method != "extensive":
+        raise ValueError(f"method must be benders or extensive, not {method!r}")
+    return ExtensiveSAA(data, options, solver=solver, seed=seed)
 
 
 def solve_portfolio(
@@ -188,36 +291,12 @@ def solve_portfolio(
     seed: int = 0,
     fixed: dict[str, int] | None = None,
     time_limit: float | None = None,
-    mip_gap: float = 1e-6,
+    mip_gap: float = DEFAULT_SAA_GAP,
+    method: str | None = None,
 ) -> PortfolioSolution:
-    from allyforge.optimize.solve import run_solver
-
-    licence_ref = None
-    b = PortfolioBuilder(data, options, budgets, fixed=fixed, licence_reference=licence_ref)
-    pm = b.build()
-    if pm.extra.get("relaxed_partial"):
-        # licences on uncapped lanes: the reference flow is the plan without the rule and without investments
-        ref_b = PlanningBuilder(data)
-        ref_pm = ref_b.build()
-        ref_pm.extra["builder"] = ref_b
-        run_solver(ref_pm, solver, seed)
-        b = PortfolioBuilder(data, options, budgets, fixed=fixed, licence_reference=ref_b.ship.solution.to_numpy())
-        pm = b.build()
-    pm.extra["builder"] = b
-    settings = run_solver(pm, solver, seed, time_limit=time_limit, mip_gap=mip_gap if fixed is None else None)
-    chosen = []
-    if options:
-        x = b.buy.solution.to_numpy()
-        for o, v in zip(options, x):
-            if v > 0.5:
-                chosen.append({"candidate": o.candidate, "kind": o.kind, "target": o.target, "party": o.party, "fiscal_year": o.fiscal_year,
-                               "period": data.periods[o.period], "effective": data.periods[o.live_from] if o.live_from < len(data.periods) else None,
-                               "cost": o.cost, "currency": o.currency})
-    short = b.short.solution.to_numpy()  # [S, D, T]
-    back = data.drivers.demands["backorder"].to_numpy(bool)
-    unmet = np.where(back[None, :], short[:, :, -1], short.sum(axis=2)).sum(axis=1)
-    return PortfolioSolution(pd.DataFrame(chosen, columns=["candidate", "kind", "target", "party", "fiscal_year", "period", "effective", "cost", "currency"]),
-                             float(pm.model.objective.value), unmet, short.sum(axis=(1, 2)), settings, pm)
+    """The SAA portfolio over `data`'s samples within `budgets` (or the recourse of `fixed` purchases)."""
+    saa = saa_solver(data, options, solver=solver, seed=seed, method=method)
+    return saa.evaluate(fixed) if fixed is not None else saa.solve(budgets, time_limit=time_limit, mip_gap=mip_gap)
 
 
 def brute_force_portfolio(data: PlanningData, options: list[PurchaseOption], budgets: pd.DataFrame, solver: str = "highs") -> tuple[float, tuple[str, ...]]:
@@ -242,7 +321,7 @@ def brute_force_portfolio(data: PlanningData, options: list[PurchaseOption], bud
             bt = budgets[(budgets["party"] == o.party) & (budgets["fiscal_year"] == o.fiscal_year)]
             pc = bt["currency"].iloc[0] if len(bt) else data.net.base_currency
             k = (o.party, o.fiscal_year)
-            spend[k] = spend.get(k, 0.0) + o.cost * data.net.rate(pc, o.fiscal_year) / data.net.rate(o.currency, o.fiscal_year)
+            spend[k] = spend.get(k, 0.0) + data.net.convert(o.cost, o.currency, pc, o.fiscal_year)
         ok = all(v <= float(budgets.loc[(budgets["party"] == p) & (budgets["fiscal_year"] == y), "budget"].sum()) + 1e-9 for (p, y), v in spend.items())
         if not ok:
             continue

@@ -91,9 +91,22 @@ def run_solver(pm: PlanningModel, solver: str = "highs", seed: int = 0, time_lim
             # an IIS is an LP notion; MILPs are explained by their callers through elastic slacks
             raise InfeasibleError(["the mixed-integer model is infeasible (see the elastic explanation)"])
         raise InfeasibleError(explain_infeasibility(pm))
-    if status != "ok" and not (condition == "time_limit" and pm.model.objective.value is not None and np.isfinite(pm.model.objective.value)):
+    if condition == "time_limit":
+        if not _has_feasible_solution(pm, solver):  # (linopy then reports status ok with a zero "solution")
+            raise SolverFailure(f"{solver} stopped at the time limit ({time_limit or '?'} s) without a feasible solution")
+    elif status != "ok" or condition != "optimal":
         raise SolverFailure(f"{solver} stopped: status {status}, condition {condition}")
     return {"solver": solver, "status": status, "condition": condition, "seconds": secs, **{k: v for k, v in opts.items() if k != "output_flag"}}
+
+
+def _has_feasible_solution(pm: PlanningModel, solver: str) -> bool:
+    """Whether a solve stopped early holds a feasible point (its best found), not a placeholder."""
+    value = pm.model.objective.value
+    if value is None or not np.isfinite(value):
+        return False
+    if solver == "highs" and pm.model.solver_model is not None:
+        return pm.model.solver_model.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+    return True
 
 
 def _iis(h) -> tuple[list[int], list[int]]:  # noqa: ANN001 - a highspy.Highs

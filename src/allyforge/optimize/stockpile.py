@@ -5,7 +5,8 @@ A MILP over the scenario's samples: a non-negative reserve at each candidate sto
 (where a process consumes the material), filled before the horizon and released on
 shortfall (S9.2); the planning LP per sample; one binary per (sample, program) marking the
 samples allowed to miss the target, at most floor(10% of samples) per program, so that at
-least 90% of samples meet it. Minimises the stockpiles' value (items.unit_value in the base
+least 90% of samples meet it. Identical samples (SampleGroups) are modelled once and
+counted: with no recourse cost in the objective they meet or miss a target together. Minimises the stockpiles' value (items.unit_value in the base
 currency, or units when unpriced). Sizes are also given as days of cover: size divided by
 the daily consumption of the material at that stock point in the sized plan.
 """
@@ -19,8 +20,9 @@ import pandas as pd
 import xarray as xr
 
 from allyforge.network import Network
-from allyforge.optimize.data import PlanningData, to_base
+from allyforge.optimize.data import PlanningData, distinct_samples
 from allyforge.optimize.planning import PlanningBuilder
+from allyforge.optimize.rows import Terms
 from allyforge.scenario import Scenario, resolve
 
 MEASURES = ("unit_periods", "short_at_end")
@@ -42,8 +44,11 @@ def candidate_points(net: Network, items: list[str] | None = None) -> list[str]:
 
 
 class StockpileBuilder(PlanningBuilder):
-    def __init__(self, data: PlanningData, points: list[str], targets: pd.Series, measure: str, quantile: float = 0.9, elastic: bool = False, **kw):
+    def __init__(self, data: PlanningData, points: list[str], targets: pd.Series, measure: str, quantile: float = 0.9, elastic: bool = False,
+                 counts: np.ndarray | None = None, **kw):
         super().__init__(data, **kw)
+        # samples each modelled sample stands for (SampleGroups): identical samples meet a target or miss it together
+        self.counts = np.ones(len(data.sample_ids), int) if counts is None else np.asarray(counts, int)
         self.elastic = elastic
         self.slack: dict[str, object] = {}
         self.points = pd.Index(points, name="stockpile")
@@ -54,9 +59,9 @@ class StockpileBuilder(PlanningBuilder):
     def add_investments(self) -> None:
         T = len(self.c_period)
         self.size = self.m.add_variables(lower=0, coords=[self.points], name="size")
-        first = np.zeros(T)
-        first[0] = 1.0
-        self.extra_reserve = (self.size * xr.DataArray(first, coords=[self.c_period])).reindex(stockpile=self.c_stockpile)
+        first = np.zeros((1, len(self.points), T))
+        first[..., 0] = 1.0  # filled before the horizon: into the reserve of the first period
+        self.extra_reserve.append(Terms(self.labels(self.size)[None, :, None], self.c_stockpile.get_indexer(self.points), -first))
 
     def objective(self) -> None:
         d = self.d
@@ -64,14 +69,14 @@ class StockpileBuilder(PlanningBuilder):
         item = [p.split("/", 1)[1] for p in self.points]
         value = items["unit_value"].reindex(item).to_numpy(float)
         cur = list(items["currency"].reindex(item))
-        v = np.array([x * to_base(d.net, c, d.fys[:1])[0] if np.isfinite(x) else 1.0 for x, c in zip(value, cur)])
+        v = np.array([x * d.net.to_base(c, d.fys[:1])[0] if np.isfinite(x) else 1.0 for x, c in zip(value, cur)])
         self.m.add_objective((self.size * xr.DataArray(v, coords=[self.points])).sum())
 
     def chance_constraints(self) -> None:
         d = self.d
         dem = d.drivers.demands
         progs = d.net.table("programs")
-        S = len(self.c_sample)
+        S = int(self.counts.sum())
         allowed = int(np.floor((1 - self.quantile) * S + 1e-9))
         short = self.short if self.measure == "unit_periods" else self.short.isel(period=[-1])
         for pid, pr in progs.iterrows():
@@ -88,10 +93,10 @@ class StockpileBuilder(PlanningBuilder):
                 lhs = lhs - e
                 self.m.add_objective(self.m.objective.expression + ELASTIC_PENALTY * e, overwrite=True)
             self.m.add_constraints(lhs <= float(self.targets[pid]), name=f"Program-shortfall-target-{pid}")
-            self.m.add_constraints(z.sum() <= allowed, name=f"Program-P90-{pid}")
+            self.m.add_constraints((z * xr.DataArray(self.counts.astype(float), coords=[self.c_sample])).sum() <= allowed, name=f"Program-P90-{pid}")
 
-    def _build(self):  # type: ignore[no-untyped-def]
-        pm = super()._build()
+    def build(self):  # type: ignore[no-untyped-def]
+        pm = super().build()
         self.chance_constraints()
         return pm
 
@@ -126,22 +131,25 @@ def size_stockpiles(
     targets = pd.Series({p: (target.get(p, np.inf) if isinstance(target, dict) else float(target)) for p in progs.index}, dtype=float)
     targets = targets[np.isfinite(targets)]
     drv = resolve(network, scenario, samples=samples)
-    data = PlanningData(drv, drv.sample_ids, extra_stockpiles=tuple(points))
-    b = StockpileBuilder(data, points, targets, measure)
+    # identical samples meet or miss a target together (the objective holds no recourse cost): model each once, counted
+    groups = distinct_samples(PlanningData(drv, drv.sample_ids, extra_stockpiles=tuple(points)))
+    data = PlanningData(drv, groups.representatives, extra_stockpiles=tuple(points), weights=groups.weights)
+    b = StockpileBuilder(data, points, targets, measure, counts=groups.counts)
     pm = b.build()
     if pm.extra.get("relaxed_partial"):
         ref = PlanningBuilder(data)
         rpm = ref.build()
         run_solver(rpm, solver)
-        b = StockpileBuilder(data, points, targets, measure, licence_reference=ref.ship.solution.to_numpy())
+        b = StockpileBuilder(data, points, targets, measure, counts=groups.counts, licence_reference=ref.ship.solution.to_numpy())
         pm = b.build()
     try:
         settings = run_solver(pm, solver, scenario.seed, time_limit=time_limit, mip_gap=1e-6)
     except InfeasibleError:
-        raise InfeasibleError(_elastic_explanation(data, points, targets, measure, b.licence_reference, solver, scenario.seed)) from None
+        raise InfeasibleError(_elastic_explanation(data, points, targets, measure, b.licence_reference, solver, scenario.seed, groups.counts)) from None
+    settings |= {"samples": int(groups.counts.sum()), "distinct_samples": len(groups.counts)}
     size = b.size.solution.to_numpy()
     # daily consumption at each point in the sized plan (mean over samples and horizon)
-    runs = b.runs.solution.mean("sample").to_numpy()  # [P, T]
+    runs = np.tensordot(groups.weights, b.runs.solution.to_numpy(), axes=1)  # [P, T]
     inp = data.inputs
     procs = data.processes
     days = float(np.sum(network.calendar.days[drv.t0 : drv.t0 + drv.horizon]))
@@ -157,7 +165,7 @@ def size_stockpiles(
                      "value_base": float(size[k] * uv) if np.isfinite(uv) else np.nan,
                      "daily_consumption": daily, "days_of_cover": float(size[k] / daily) if daily > 0 else np.nan})
     sizes = pd.DataFrame(rows)
-    short = b.short.solution.to_numpy()
+    short = groups.expand(b.short.solution.to_numpy())  # one row per sample again
     dem = drv.demands
     srows = []
     for pid, tgt in targets.items():
@@ -168,11 +176,12 @@ def size_stockpiles(
     return StockpileSizing(sizes, pd.DataFrame(srows), settings)
 
 
-def _elastic_explanation(data: PlanningData, points: list[str], targets: pd.Series, measure: str, ref: np.ndarray | None, solver: str, seed: int) -> list[str]:
+def _elastic_explanation(data: PlanningData, points: list[str], targets: pd.Series, measure: str, ref: np.ndarray | None, solver: str, seed: int,
+                         counts: np.ndarray | None = None) -> list[str]:
     """Re-solve with each program's target free to move at a large price; name the targets that moved."""
     from allyforge.optimize.solve import run_solver
 
-    b = StockpileBuilder(data, points, targets, measure, elastic=True, licence_reference=ref)
+    b = StockpileBuilder(data, points, targets, measure, elastic=True, counts=counts, licence_reference=ref)
     pm = b.build()
     run_solver(pm, solver, seed, mip_gap=1e-6)
     out = []

@@ -13,7 +13,8 @@ from allyforge.schedule.result import Schedule
 
 
 def gantt(s: Schedule) -> go.Figure:
-    """One bar per work package, one row per yard and dock (or yard workforce)."""
+    """One bar per work package, one row per yard and dock (or yard workforce); a bar
+    spans the holidays the package pauses over (its dock stays held)."""
     p = s.packages.copy()
     if p.empty:
         return go.Figure().update_layout(title=f"Maintenance schedule {s.year}: no schedule ({s.status})")
@@ -23,7 +24,7 @@ def gantt(s: Schedule) -> go.Figure:
     p["end"] = pd.to_datetime(p["end"])
     fig = px.timeline(
         p.sort_values(["yard", "row", "start"]), x_start="start", x_end="end", y="row", color="availability", text="package",
-        hover_data={"asset": True, "package": True, "workforce": True, "duration": True, "row": False},
+        hover_data={"asset": True, "package": True, "workforce": True, "duration": True, "paused_days": True, "row": False},
         title=f"Maintenance schedule {s.year} — {s.status}, objective {s.objective:,.0f}, gap {100 * (s.gap or 0):.2f}%",
     )
     due = s.availabilities
@@ -47,14 +48,16 @@ def utilization(s: Schedule) -> pd.DataFrame:
     for y in d.yards.itertuples(index=False):
         cap = pd.Series(float(y.workforce), index=days)
         for c in d.yard_closures[d.yard_closures["yard"] == y.id].itertuples(index=False):
-            cap[(days >= pd.Timestamp(c.start)) & (days <= pd.Timestamp(c.end))] = float(min(c.workforce, y.workforce))
+            inside = (days >= pd.Timestamp(c.start)) & (days <= pd.Timestamp(c.end))
+            cap[inside] = cap[inside].clip(upper=float(c.workforce))  # 0: a holiday, work pauses
         used = pd.Series(0.0, index=days)
         held = pd.Series(0.0, index=days)
         for r in s.packages[s.packages["yard"] == y.id].itertuples(index=False):
             i0, i1 = idx.get(r.start, 0), idx.get(r.end, len(days))
             used.iloc[i0:i1] += r.workforce
-            if isinstance(r.dock, str):
+            if isinstance(r.dock, str):  # a dock is held on holidays too
                 held.iloc[i0:i1] += 1
+        used[cap == 0] = 0.0  # paused over holidays: no crew at work
         ndocks = int((d.docks["yard"] == y.id).sum())
         frame = pd.DataFrame({"used": used, "cap": cap, "held": held})
         for period, g in frame.groupby(frame.index.to_period("M")):

@@ -1,7 +1,9 @@
 """An independent checker: does a schedule obey the data, day by day?
 
 Written apart from the model on purpose: it works in dates straight from the
-maintenance tables, walks every day of every package, and re-reads the statute
+maintenance tables, walks every day of every package (counting its working days
+and its crew only on them: work pauses over a yard's holidays, closures with no
+workforce, while the dock stays held), and re-reads the statute
 (10 U.S.C. §8680) itself rather than calling the eligibility module, so a bug in
 the model or in the eligibility code shows up here as a violation.
 """
@@ -25,6 +27,15 @@ def _days(a: dt.date, b: dt.date):
     while d < b:
         yield d
         d += dt.timedelta(days=1)
+
+
+def _holidays(closures: pd.DataFrame, yard: str) -> set[dt.date]:
+    """Days the yard does no work: closures with no workforce (work in progress pauses)."""
+    out: set[dt.date] = set()
+    for c in closures[closures["yard"] == yard].itertuples(index=False):
+        if int(c.workforce) == 0:
+            out.update(_days(c.start, c.end + dt.timedelta(days=1)))
+    return out
 
 
 def _longest_chain(pk: pd.DataFrame) -> int:
@@ -56,6 +67,12 @@ def check_schedule(schedule: Schedule, data: MaintenanceData | None = None, rule
     avs = data.availabilities.set_index("id")
     end_of_horizon = schedule.origin + dt.timedelta(days=schedule.horizon_days)
 
+    # every availability released in the year is placed, and nothing else
+    due_in_year = {a for a, r in zip(avs.index, avs["release"]) if r.year == schedule.year}
+    for a in sorted(due_in_year - set(A["availability"])):
+        bad.append(f"{a}: released in {schedule.year} but not scheduled")
+    for a in sorted(set(A["availability"]) - due_in_year):
+        bad.append(f"{a}: scheduled, but not an availability released in {schedule.year}")
     # every package of every scheduled availability, once, with its own duration
     for a in A["availability"]:
         want = data.work_packages[data.work_packages["availability"] == a]
@@ -67,6 +84,7 @@ def check_schedule(schedule: Schedule, data: MaintenanceData | None = None, rule
         for p in set(c) - set(want["id"]):
             bad.append(f"{a}/{p}: not a package of the availability")
     wp = data.work_packages.set_index(["availability", "id"])
+    holidays = {y: _holidays(data.yard_closures, y) for y in yards.index}
     placed = {}
     for r in P.itertuples(index=False):
         key = (r.availability, r.package)
@@ -74,8 +92,12 @@ def check_schedule(schedule: Schedule, data: MaintenanceData | None = None, rule
             continue
         w = wp.loc[key]
         placed[key] = r
-        if (r.end - r.start).days != int(w["duration"]):
-            bad.append(f"{r.availability}/{r.package}: runs {(r.end - r.start).days} days, its duration is {int(w['duration'])}")
+        off = holidays.get(r.yard, set())
+        worked = sum(1 for d in _days(r.start, r.end) if d not in off)
+        if worked != int(w["duration"]):
+            bad.append(f"{r.availability}/{r.package}: runs {worked} working days, its duration is {int(w['duration'])}")
+        if int(w["duration"]) > 0 and (r.start in off or (r.end - dt.timedelta(days=1)) in off):
+            bad.append(f"{r.availability}/{r.package}: {r.start}..{r.end} begins or ends on a holiday at {r.yard}")
         if r.start < avs.loc[r.availability, "release"]:
             bad.append(f"{r.availability}/{r.package}: starts {r.start}, before the release on {avs.loc[r.availability, 'release']}")
         if r.end > end_of_horizon or r.start < schedule.origin:
@@ -146,10 +168,12 @@ def check_schedule(schedule: Schedule, data: MaintenanceData | None = None, rule
     for r in P.itertuples(index=False):
         w = wp.loc[(r.availability, r.package)] if (r.availability, r.package) in wp.index else None
         need = int(w["workforce"]) if w is not None else 0
+        off = holidays.get(r.yard, set())
         for d in _days(r.start, r.end):
             if r.dock is not None and not pd.isna(r.dock):
-                dock_use[(r.dock, d)].append(f"{r.availability}/{r.package}")
-            crew[(r.yard, d)] += need
+                dock_use[(r.dock, d)].append(f"{r.availability}/{r.package}")  # held while paused too
+            if d not in off:
+                crew[(r.yard, d)] += need
     for (k, d), who in sorted(dock_use.items()):
         if len(who) > 1:
             bad.append(f"dock {k} on {d}: holds {', '.join(who)} at once")
@@ -159,7 +183,7 @@ def check_schedule(schedule: Schedule, data: MaintenanceData | None = None, rule
             continue
         cap = int(yards.loc[y, "workforce"])
         for c in closures[closures["yard"] == y].itertuples(index=False):
-            if c.start <= d <= c.end:
+            if c.start <= d <= c.end and int(c.workforce) > 0:  # a reduced shift (holidays do no work)
                 cap = min(cap, int(c.workforce))
         if n > cap:
             bad.append(f"yard {y} on {d}: {n} workers needed, {cap} available")
@@ -173,6 +197,20 @@ def check_schedule(schedule: Schedule, data: MaintenanceData | None = None, rule
         late = max(0, (e - r.due).days)
         if r.days_late != late:
             bad.append(f"{r.availability}: reported {r.days_late} days late, actually {late}")
+        # a ship is in service until its work begins; an aircraft or engine waits at the depot from its release
+        out_from = s if assets.loc[avs.loc[r.availability, "asset"], "kind"] == "ship" else max(avs.loc[r.availability, "release"], schedule.origin)
+        if r.lost_ready_days != (e - out_from).days:
+            bad.append(f"{r.availability}: reported {r.lost_ready_days} ready-days lost, actually {(e - out_from).days}")
+    # the objective: sum of weight x (tardiness weight x days late + ready-day weight x
+    # ready-days lost), each weight product kept to 1/100 as docs/schedule.md says
+    if schedule.objective is not None and len(A):
+        w = schedule.weights
+        total = 0.0
+        for r in A.itertuples(index=False):
+            cents = round(float(avs.loc[r.availability, "weight"]) * 100)
+            total += (round(cents * w["tardiness"]) * r.days_late + round(cents * w["lost_ready_day"]) * r.lost_ready_days) / 100
+        if abs(total - schedule.objective) > 1e-6 * max(1.0, abs(total)):
+            bad.append(f"objective {schedule.objective} reported, the placements give {total}")
     return bad
 
 

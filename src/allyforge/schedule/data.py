@@ -18,6 +18,7 @@ import pandas as pd
 
 from allyforge.network import Network
 from allyforge.pack.errors import PackError, Problem
+from allyforge.schema import schema
 
 def given(v: object) -> bool:
     """A cell that holds a value (not None, NaN or NaT)."""
@@ -27,6 +28,7 @@ def given(v: object) -> bool:
 
 
 TABLES = ("yards", "yard_closures", "docks", "assets", "availabilities", "work_packages")
+DOCK_KINDS = schema()["docks"].column("kind").enum_values
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,10 @@ class MaintenanceData:
             raise ValueError(f"dock {id!r} already exists")
         if yard not in set(self.yards["id"]):
             raise ValueError(f"unknown yard {yard!r}")
+        if kind not in DOCK_KINDS:
+            raise ValueError(f"unknown dock kind {kind!r}: one of {', '.join(DOCK_KINDS)}")
+        if int(size_class) < 1:
+            raise ValueError(f"size class must be positive, not {size_class}")
         row = {"id": id, "yard": yard, "kind": kind, "size_class": int(size_class), "name": id, "source": (), "_row": None}
         return replace(self, docks=pd.concat([self.docks, pd.DataFrame([row])], ignore_index=True))
 

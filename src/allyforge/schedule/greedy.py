@@ -1,9 +1,10 @@
 """A serial list schedule used as CP-SAT's first hint when no previous schedule is given.
 
 Availabilities in release order (heavier first on ties) go, one by one, to the
-eligible yard where they would cost least; each package takes the earliest days on
-which its crew fits under the yard's remaining workforce and a dock of its kind and
-size is free. Feasibility masks are numpy sliding windows, so a year of ~200
+eligible yard where they would cost least; each package takes the earliest working
+day from which, over its span (its working days plus the holidays it pauses over),
+its crew fits under the yard's remaining workforce and a dock of its kind and size
+is free. Feasibility masks are numpy sliding windows, so a year of ~200
 availabilities is placed in well under a second. CP-SAT only uses the result as a
 hint: correctness never rests on it.
 """
@@ -17,28 +18,31 @@ import pandas as pd
 
 from allyforge.schedule.data import MaintenanceData, given
 from allyforge.schedule.eligibility import Eligibility
-from allyforge.schedule.model import Weights
+from allyforge.schedule.model import Weights, holidays_and_shifts
+from allyforge.schedule.workdays import WorkCalendar
 
 
-def _fits(free: np.ndarray, d: int) -> np.ndarray:
-    """ok[t] is True when free[t:t+d] is all True (t in 0..len-d)."""
-    if d == 0:
-        return np.ones(len(free) + 1, dtype=bool)
+def _fits(free: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """ok[t] is True when free[t:ends[t]] is all True (ends[t] > len: no such span)."""
+    H = len(free)
     bad = np.concatenate([[0], np.cumsum(~free)])
-    return (bad[d:] - bad[:-d]) == 0
+    valid = ends <= H
+    e = np.where(valid, ends, H)
+    return valid & ((bad[e] - bad[np.arange(H)]) == 0)
 
 
 def greedy(d: MaintenanceData, elig: Eligibility, selected: list[str], origin: dt.date, horizon: int, weights: Weights) -> dict:
     """{availability: (yard, {package: (start, dock or None)})} for those it could place."""
     H = horizon
-    cap, used = {}, {}
+    cap, used, cal = {}, {}, {}
     for y in d.yards.itertuples(index=False):
+        # holidays keep the full crew here: a package paused over one is also in work on
+        # the working day before it, where its crew is counted (docs/schedule.md)
+        holidays, windows = holidays_and_shifts(d, y.id, int(y.workforce), origin, H)
         c = np.full(H, int(y.workforce))
-        for k in d.yard_closures[d.yard_closures["yard"] == y.id].itertuples(index=False):
-            lo, hi = max(0, (k.start - origin).days), min(H, (k.end - origin).days + 1)
-            if hi > lo:
-                c[lo:hi] = np.minimum(c[lo:hi], int(k.workforce))
-        cap[y.id], used[y.id] = c, np.zeros(H, dtype=int)
+        for lo, hi, w in windows:
+            c[lo:hi] = w
+        cap[y.id], used[y.id], cal[y.id] = c, np.zeros(H, dtype=int), WorkCalendar(H, holidays)
     busy = {k: np.zeros(H, dtype=bool) for k in d.docks["id"]}
     docks = d.docks
     av = d.availabilities.set_index("id")
@@ -56,11 +60,11 @@ def greedy(d: MaintenanceData, elig: Eligibility, selected: list[str], origin: d
         for opt in elig.options[a]:
             windows = opt.start_windows or ((release, H),)
             for lo, hi in windows:
-                plan = _place(pk, topo, max(lo, release), hi, opt.yard, cap, used, busy, docks, size[asset])
+                plan = _place(pk, topo, max(lo, release), hi, opt.yard, cap, used, busy, docks, size[asset], cal[opt.yard])
                 if plan is None:
                     continue
                 s = min(p[0] for p in plan.values())
-                e = max(p[0] + int(pk.loc[pk["id"] == n, "duration"].iloc[0]) for n, p in plan.items())
+                e = max(p[1] for p in plan.values())
                 lost = e - (s if kind[asset] == "ship" else release)
                 cost = float(av.loc[a, "weight"]) * (weights.tardiness * max(0, e - due) + weights.lost_ready_day * lost)
                 if best is None or cost < best[0]:
@@ -69,11 +73,11 @@ def greedy(d: MaintenanceData, elig: Eligibility, selected: list[str], origin: d
         if best is None:
             continue
         _, yard, plan = best
-        for n, (t, dock) in plan.items():
+        for n, (t, end, dock) in plan.items():
             r = pk[pk["id"] == n].iloc[0]
-            used[yard][t : t + int(r["duration"])] += int(r["workforce"])
+            used[yard][t:end] += int(r["workforce"])
             if dock is not None:
-                busy[dock][t : t + int(r["duration"])] = True
+                busy[dock][t:end] = True
         out[a] = (yard, plan)
     return out
 
@@ -88,34 +92,37 @@ def _topo(pk: pd.DataFrame) -> list[str]:
     return done
 
 
-def _place(pk, topo, lo, hi, yard, cap, used, busy, docks, size) -> dict | None:
-    """Packages of one availability at one yard, earliest first; the first start in [lo, hi)."""
+def _place(pk, topo, lo, hi, yard, cap, used, busy, docks, size, cal: WorkCalendar) -> dict | None:
+    """Packages of one availability at one yard, earliest first; the first start in [lo, hi).
+    {package: (start, end exclusive, dock or None)}."""
     H = len(cap[yard])
-    plan: dict[str, tuple[int, str | None]] = {}
+    plan: dict[str, tuple[int, int, str | None]] = {}
     extra = np.zeros(H, dtype=int)  # this availability's own crews already placed
     taken: dict[str, np.ndarray] = {}
     for n in topo:
         r = pk[pk["id"] == n].iloc[0]
         dur, w = int(r["duration"]), int(r["workforce"])
-        earliest = max([lo] + [plan[p][0] + int(pk.loc[pk["id"] == p, "duration"].iloc[0]) for p in r["after"]])
+        earliest = max([lo] + [plan[p][1] for p in r["after"]])
         if not r["after"] and earliest >= hi:
             return None
-        ok = _fits(cap[yard] - used[yard] - extra >= w, dur)
+        ends = cal.ends(dur)
+        ok = _fits(cap[yard] - used[yard] - extra >= w, ends)
         choices = [None]
         if given(r["needs"]):
             cands = docks[(docks["yard"] == yard) & (docks["kind"] == r["needs"]) & (docks["size_class"] >= size)]["id"]
             choices = list(cands)
         best_t, best_dock = None, None
         for k in choices:
-            m = ok if k is None else ok & _fits(~(busy[k] | taken.get(k, np.zeros(H, dtype=bool))), dur)
-            last = H - dur if r["after"] else min(H - dur, hi - 1)
+            m = ok if k is None else ok & _fits(~(busy[k] | taken.get(k, np.zeros(H, dtype=bool))), ends)
+            last = H - 1 if r["after"] else min(H - 1, hi - 1)
             idx = np.flatnonzero(m[earliest : last + 1]) if last >= earliest else []
             if len(idx) and (best_t is None or earliest + idx[0] < best_t):
                 best_t, best_dock = earliest + int(idx[0]), k
         if best_t is None:
             return None
-        plan[n] = (best_t, best_dock)
-        extra[best_t : best_t + dur] += w
+        end = int(ends[best_t])
+        plan[n] = (best_t, end, best_dock)
+        extra[best_t:end] += w
         if best_dock is not None:
-            taken.setdefault(best_dock, np.zeros(H, dtype=bool))[best_t : best_t + dur] = True
+            taken.setdefault(best_dock, np.zeros(H, dtype=bool))[best_t:end] = True
     return plan

@@ -1,9 +1,11 @@
 """Maintenance data -> core Project -> CP-SAT model with the maintenance objective.
 
-Each work package is a core task; its modes are (yard, dock) pairs it may use, all
-packages of an availability share one yard (the group tag), every yard's workforce
-is a cumulative resource whose capacity drops over its closures, and every dock is
-a unary resource. On top of the core the model adds the availability's span, the
+Each work package is a core task; its modes are (yard, dock pool) pairs it may use,
+all packages of an availability share one yard (the group tag) and pause over that
+yard's holidays (its calendar), every yard's workforce is a cumulative resource
+whose capacity drops over its reduced shifts, and every pool of identical docks is
+a cumulative resource of capacity = its dock count (docks are assigned after the
+solve). On top of the core the model adds the availability's span, the
 §8680 start windows per yard, tardiness and lost ready-days.
 """
 
@@ -17,6 +19,7 @@ from ortools.sat.python import cp_model
 from allyforge.schedule.core import CoreModel, Mode, Project, Resource, Task, build
 from allyforge.schedule.data import MaintenanceData, critical_path_days, given
 from allyforge.schedule.eligibility import Eligibility
+from allyforge.schedule.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -52,22 +55,81 @@ def dk(dock: str) -> str:
     return f"dock:{dock}"
 
 
+def pool_id(yard: str, kind: str, size_class: int) -> str:
+    return f"docks:{yard}:{kind}:{int(size_class)}"
+
+
+def dock_pools(d: MaintenanceData) -> dict[str, list[str]]:
+    """Identical docks (same yard, kind and size class) as one pool: {pool id: dock ids}.
+
+    Interchangeable docks are a cumulative resource of capacity = their number; which
+    dock of the pool a package holds is decided after solving (`assign_docks`). This is
+    exact (intervals that never overlap more than k deep fit k docks) and removes the
+    k! symmetric ways of labelling the same schedule, which is what kept CP-SAT from
+    proving bounds on 24 identical hangar bays.
+    """
+    pools: dict[str, list[str]] = {}
+    for k in d.docks.sort_values("id").itertuples(index=False):
+        pools.setdefault(pool_id(k.yard, k.kind, k.size_class), []).append(k.id)
+    return pools
+
+
+def assign_docks(pool_docks: list[str], jobs: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Give each (start, end, job id) of one pool a dock: by start, the first dock free.
+
+    Interval graphs are perfect, so if no day has more jobs than docks this never runs out.
+    """
+    free_at = {k: -(10**9) for k in pool_docks}
+    out = {}
+    for s, e, job in sorted(jobs):
+        dock = next((k for k in pool_docks if free_at[k] <= s), None)
+        if dock is None:
+            raise RuntimeError(f"pool {pool_docks} over capacity on day {s}: the model let more jobs than docks overlap")
+        free_at[dock] = e
+        out[job] = dock
+    return out
+
+
+def holidays_and_shifts(d: MaintenanceData, yard: str, full: int, origin: dt.date, horizon: int) -> tuple[frozenset[int], tuple[tuple[int, int, int], ...]]:
+    """A yard's closures on the day grid: holidays (workforce 0: work pauses) and
+    reduced-shift windows (start, end exclusive, workforce) on the other days."""
+    cap = [full] * horizon
+    holiday = [False] * horizon
+    for c in d.yard_closures[d.yard_closures["yard"] == yard].itertuples(index=False):
+        lo, hi = max((c.start - origin).days, 0), min((c.end - origin).days + 1, horizon)
+        for t in range(lo, hi):
+            if int(c.workforce) == 0:
+                holiday[t] = True
+            else:
+                cap[t] = min(cap[t], int(c.workforce))
+    windows, t = [], 0
+    while t < horizon:
+        if holiday[t] or cap[t] >= full:
+            t += 1
+            continue
+        u = t
+        while u < horizon and not holiday[u] and cap[u] == cap[t]:
+            u += 1
+        windows.append((t, u, cap[t]))
+        t = u
+    return frozenset(i for i, h in enumerate(holiday) if h), tuple(windows)
+
+
 def build_project(d: MaintenanceData, elig: Eligibility, selected: list[str], origin: dt.date, horizon: int) -> Project:
     size = dict(zip(d.assets["id"], d.assets["size_class"]))
     av = d.availabilities.set_index("id")
-    resources = []
+    resources, calendars = [], {}
     for y in d.yards.itertuples(index=False):
-        windows = []
-        for c in d.yard_closures[d.yard_closures["yard"] == y.id].itertuples(index=False):
-            lo, hi = (c.start - origin).days, (c.end - origin).days + 1
-            if hi > 0 and lo < horizon:
-                windows.append((max(lo, 0), min(hi, horizon), min(int(c.workforce), int(y.workforce))))
-        resources.append(Resource(wf(y.id), int(y.workforce), tuple(windows)))
-    for k in d.docks.itertuples(index=False):
-        resources.append(Resource(dk(k.id), 1))
-    docks_at = {}
-    for k in d.docks.itertuples(index=False):
-        docks_at.setdefault((k.yard, k.kind), []).append(k)
+        holidays, windows = holidays_and_shifts(d, y.id, int(y.workforce), origin, horizon)
+        resources.append(Resource(wf(y.id), int(y.workforce), windows))
+        calendars[y.id] = WorkCalendar(horizon, holidays)
+    pools = dock_pools(d)
+    for p, docks in pools.items():
+        resources.append(Resource(p, len(docks)))
+    pools_at: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for p in pools:
+        _, yard, kind, cls = p.split(":")
+        pools_at.setdefault((yard, kind), []).append((int(cls), p))
     tasks, prec = [], []
     for a in selected:
         asset = av.loc[a, "asset"]
@@ -78,14 +140,14 @@ def build_project(d: MaintenanceData, elig: Eligibility, selected: list[str], or
             for opt in elig.options[a]:
                 w = {wf(opt.yard): int(p.workforce)} if p.workforce else {}
                 if not given(p.needs):
-                    modes.append(Mode(w, opt.yard))
+                    modes.append(Mode(w, opt.yard, opt.yard))
                     continue
-                for k in docks_at.get((opt.yard, p.needs), []):
-                    if k.size_class >= size[asset]:
-                        modes.append(Mode({**w, dk(k.id): 1}, opt.yard))
+                for cls, pool in sorted(pools_at.get((opt.yard, p.needs), [])):
+                    if cls >= size[asset]:
+                        modes.append(Mode({**w, pool: 1}, opt.yard, opt.yard))
             tasks.append(Task(task_id(a, p.id), int(p.duration), tuple(modes), release, a))
             prec.extend((task_id(a, q), task_id(a, p.id)) for q in p.after)
-    return Project(tuple(tasks), tuple(resources), tuple(prec), horizon)
+    return Project(tuple(tasks), tuple(resources), tuple(prec), horizon, calendars)
 
 
 @dataclass

@@ -41,6 +41,9 @@ class Schedule:
     deterministic_time: float
     explanation: tuple[str, ...] = ()
     data: MaintenanceData | None = field(default=None, repr=False, compare=False)
+    # the independent parts solved apart (availabilities, status, objective, bound, gap,
+    # deterministic_time, wall_time), in solve order
+    parts: tuple[dict[str, Any], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -98,4 +101,5 @@ class Schedule:
             "eligibility_rules": self.rules,
             "weights": self.weights,
             "explanation": list(self.explanation),
+            "parts": list(self.parts),
         }

@@ -84,9 +84,7 @@ def compare(
         data,
         year=baseline.year,
         horizon_days=baseline.horizon_days,
-        settings=settings or SolverSettings(
-            num_workers=int(baseline.settings["num_workers"]), time_limit=float(baseline.settings["max_deterministic_time"]), random_seed=int(baseline.settings["random_seed"])
-        ),
+        settings=settings or SolverSettings.from_dict(baseline.settings),
         rules=rules or EligibilityRules(**baseline.rules),
         weights=weights or Weights(**baseline.weights),
         warm_start=baseline,

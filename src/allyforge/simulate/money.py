@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,26 +14,6 @@ if TYPE_CHECKING:
     from allyforge.simulate.compiled import Compiled
 
 CATEGORIES = ("holding", "transport", "production", "backorder", "investment")
-
-
-def base_fiscal_years(net: Network, periods: tuple[str, ...]) -> np.ndarray:
-    """Fiscal year of each period by the base currency's party (rates are per that year); calendar year if none."""
-    parties = net.table("parties")
-    own = parties.index[parties["currency"].eq(net.base_currency)]
-    if len(own):
-        return np.array([net.fiscal_year_of(own[0], p) for p in periods])
-    return np.array([int(p[:4]) for p in periods])
-
-
-def to_base(net: Network, currency: str | None, fys: np.ndarray) -> np.ndarray:
-    """Factor turning an amount in `currency` into base currency, per period."""
-    cur = currency if isinstance(currency, str) and currency else net.base_currency
-
-    @lru_cache(maxsize=None)
-    def one(fy: int) -> float:
-        return 1.0 / net.rate(cur, int(fy))
-
-    return np.array([one(int(f)) for f in fys])
 
 
 @dataclass
@@ -58,22 +37,11 @@ def _party_index(values: pd.Series | np.ndarray | list, parties: list[str]) -> n
 
 def cost_model(net: Network, drv: Drivers, c: Compiled) -> CostModel:
     T = drv.horizon
-    fys = base_fiscal_years(net, drv.periods)
+    fys = net.base_fiscal_years(drv.periods)
     parties = [*map(str, net.table("parties").index), "(none)"]
-    conv: dict[str, np.ndarray] = {}
-
-    def cv(cur: object) -> np.ndarray:
-        key = cur if isinstance(cur, str) and cur else net.base_currency
-        if key not in conv:
-            conv[key] = to_base(net, key, fys)
-        return conv[key]
 
     def per_period(amount: np.ndarray, currencies: list) -> np.ndarray:
-        out = np.zeros((len(amount), T))
-        for cur in set(currencies):
-            sel = np.array([x == cur for x in currencies], bool)
-            out[sel] = np.nan_to_num(amount[sel])[:, None] * cv(cur)[None, :]
-        return out
+        return net.in_base(amount, currencies, fys)
 
     sites = net.table("sites")
     lanes = net.table("lanes")
@@ -83,14 +51,11 @@ def cost_model(net: Network, drv: Drivers, c: Compiled) -> CostModel:
     holding = per_period(c.holding, c.node_currency)
     lane_unit = per_period(lanes["cost_per_unit"].to_numpy(float), list(lanes["currency"]))
     run_unit = per_period(procs["cost_per_run"].to_numpy(float), list(procs["currency"]))
-    back_unit = np.zeros_like(drv.backorder_cost)
-    for cur in set(drv.demands["currency"]):
-        sel = drv.demands["currency"].eq(cur).to_numpy()
-        back_unit[sel] = drv.backorder_cost[sel] * cv(cur)[None, :]
+    back_unit = drv.backorder_cost * per_period(np.ones(len(drv.demands)), list(drv.demands["currency"]))
     invest = np.zeros((drv.samples, len(parties), T))
     for inv in drv.investments:
         q = parties.index(inv.party) if inv.party in parties else len(parties) - 1
-        invest[:, q, inv.period] += inv.occurs * inv.cost * cv(inv.currency)[inv.period]
+        invest[:, q, inv.period] += inv.occurs * inv.cost * net.to_base(inv.currency, fys)[inv.period]
     return CostModel(
         parties=parties, holding=holding, node_party=node_party,
         lane_unit=lane_unit, lane_party=_party_index(list(lanes["cost_party"]), parties),
@@ -102,14 +67,13 @@ def cost_model(net: Network, drv: Drivers, c: Compiled) -> CostModel:
 def party_currency_table(net: Network, periods: tuple[str, ...], parties: list[str], base_costs: np.ndarray) -> pd.DataFrame:
     """Costs [Q, categories, T] in base currency -> rows (party, fiscal_year, currency, category, amount) in each party's currency."""
     ptab = net.table("parties")
-    fys = base_fiscal_years(net, periods)
+    fys = net.base_fiscal_years(periods)
     rows = []
     for q, party in enumerate(parties):
         if party in ptab.index:
-            cur = ptab.loc[party, "currency"]
-            cur = cur if isinstance(cur, str) and cur else net.base_currency
+            cur = net.currency_or_base(ptab.loc[party, "currency"])
             pfy = np.array([net.fiscal_year_of(party, p) for p in periods])
-            factor = 1.0 / to_base(net, cur, fys)
+            factor = 1.0 / net.to_base(cur, fys)
         else:
             cur, pfy, factor = net.base_currency, np.array([int(p[:4]) for p in periods]), np.ones(len(periods))
         for k, cat in enumerate(CATEGORIES):
