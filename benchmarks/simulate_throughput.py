@@ -7,8 +7,8 @@ pack, the run and everything else), and bytes moved per second as a share of thi
 machine's numpy copy bandwidth, measured in the same run (best of 5 copies of a 256 MiB
 array, read + write counted).
 
-Bytes moved is an estimate, not a measurement: 8 bytes x (90 per stock point + 46 per
-lane + 55 per process + 30 per input edge) per sample-period, from counting the reads
+Bytes moved is an estimate, not a measurement: 8 bytes x (90 per stock point + 65 per
+lane + 80 per process + 30 per input edge) per sample-period, from counting the reads
 and writes of [entity, sample] arrays in one period of simulate/engine.py's loop when no
 lane is cut (this network has no trade rules or lane capacities). It leaves out cache
 effects, so it is a rough guide to how close the loop runs to memory bandwidth.
@@ -31,7 +31,7 @@ import allyforge
 from allyforge.scenario import parse_scenario
 from benchmarks.generate_simulate_network import generate, scenario_text
 
-PASSES = {"node": 90, "lane": 46, "process": 55, "edge": 30}  # array passes per sample-period (see the docstring)
+PASSES = {"node": 90, "lane": 65, "process": 80, "edge": 30}  # array passes per sample-period (see the docstring)
 
 
 def copy_bandwidth(mb: int = 256, repeat: int = 5) -> float:
