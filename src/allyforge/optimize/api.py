@@ -91,8 +91,11 @@ def optimize(
     The SAA runs over `samples` draws (default 30), identical draws merged with their weight;
     with HiGHS by Benders decomposition, with another solver as one extensive-form MILP; each
     solve stops at `mip_gap` (relative) or `time_limit` seconds."""
+    from allyforge.scenario.candidates import network_for
+
     say = progress or (lambda msg, frac: None)
     sc = scenario.with_overrides(seed=seed)
+    network = network_for(network, sc)  # the scenario's own candidates join the pack's
     n_saa = samples or DEFAULT_SAA_SAMPLES
     say("planning LP", 0.05)
     plan = solve_planning(network, sc, sample=0, solver=solver, seed=sc.seed, time_limit=time_limit)

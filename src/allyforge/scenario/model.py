@@ -28,6 +28,26 @@ class TradeRuleSpec(BaseModel):
     delay: float | None = Field(None, ge=0)
 
 
+class CandidateSpec(BaseModel):
+    """A mitigation the scenario offers beside the pack's, in the columns of the pack's candidates table.
+
+    It may only name what the pack has: a process (capacity; substitute: a candidate
+    process), a candidate lane (second_source) or an item at a site (stockpile)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    kind: Literal["capacity", "second_source", "stockpile", "substitute"]
+    target: str
+    site: str | None = Field(None, description="Site that holds a stockpile candidate")
+    size: float = Field(..., ge=0, description="Runs/period (capacity), units/period (second_source), units (stockpile), share of runs (substitute)")
+    cost: float = Field(..., ge=0, description="One-time cost in `currency`")
+    currency: str
+    party: str
+    lead_time: int = Field(0, ge=0, description="Periods from purchase to effect")
+    details: str = ""
+    source: list[str] = Field(default_factory=list, description="Pack source ids the figures cite")
+
+
 class Rules(BaseModel):
     """Which trade rules are in force: the pack's rules started by `as_of`, minus `disable`, plus `add`."""
 
@@ -50,6 +70,7 @@ class Scenario(BaseModel):
     seed: int = Field(0, ge=0)
     rules: Rules = Field(default_factory=Rules)
     events: list[Event] = Field(default_factory=list)
+    candidates: list[CandidateSpec] = Field(default_factory=list, description="Mitigations offered beside the pack's candidates table")
 
     _source: str = PrivateAttr("<scenario>")
     _lines: dict[tuple, int] = PrivateAttr(default_factory=dict)

@@ -312,8 +312,13 @@ class _Draws:
 
 
 def resolve(network: Network, scenario: Scenario, samples: int | np.ndarray | None = None) -> Drivers:
-    """Concrete arrays for `samples` (a count, or explicit sample ids; default the scenario's samples)."""
-    net, sc = network, scenario
+    """Concrete arrays for `samples` (a count, or explicit sample ids; default the scenario's samples).
+
+    The scenario's own candidates join the pack's (`network_for`); `Drivers.network` is
+    that Network."""
+    from allyforge.scenario.candidates import network_for
+
+    net, sc = network_for(network, scenario), scenario
     probs = _Problems(sc)
     sample_ids = np.arange(sc.samples if samples is None else samples) if samples is None or np.isscalar(samples) else np.asarray(samples, int)
     S = len(sample_ids)
