@@ -121,6 +121,13 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
         tot = sum(share[l] * o[l] for l in act)
         return {l: share[l] * o[l] * sum(share[x] for x in act) / tot for l in act} if tot > 0 else {l: share[l] for l in act}
 
+    # second sources the scenario opens go first, up to open share x capacity (S4.7)
+    cand_in = {n: sorted([l for l in ls if not lactive[l]], key=lambda x: (lprio[x], lpos[x])) for n, ls in lanes_in.items() if not makers[n]}
+
+    def pcap(l: str, t: int) -> float:
+        o = float(drv.base_lane_open[lpos[l], t])
+        return o * lcap[t][l] if o > 0 else 0.0
+
     def mshare(p: str, n: tuple, t: int) -> float:
         tot = sum(cap[t][q] for q in makers[n])
         return cap[t][p] / tot if tot > 0 else 1.0 / len(makers[n])
@@ -191,11 +198,21 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
                         ask[max(0, t - cycle[p])] += G[n][t] * mshare(p, n, t) / (q * yld[p])
                     plan_runs[p] = [max(a, b) for a, b in zip(plan_runs[p], ask)]
             else:
+                room = {l: [pcap(l, u) for u in range(T)] for l in cand_in.get(n, [])}
                 for t in range(T):
+                    rest = G[n][t]
+                    for l in cand_in.get(n, []):
+                        s_ = max(0, t - lead[l])
+                        v = min(rest, room[l][s_])
+                        if v > 0:
+                            room[l][s_] -= v
+                            rest -= v
+                            plan_ship[l][s_] += v
+                            G[lo[l]][s_] += v
                     for l, sh in lshare_at(n, lambda x, t=t: max(0, t - lead[x])).items():
                         if sh > 0:
                             s_ = max(0, t - lead[l])
-                            v = G[n][t] * sh
+                            v = rest * sh
                             plan_ship[l][s_] += v
                             G[lo[l]][s_] += v
         for p in makers[n]:
@@ -257,9 +274,13 @@ def simpy_run(net: Any, drv: Any, sample: int = 0) -> dict[str, Any]:
                 if ins:
                     cut = {}
                     now = lshare_at(n, lambda x: t)
+                    rest, first = X[n], {}
+                    for l in cand_in.get(n, []):
+                        first[l] = min(rest, max(0.0, pcap(l, t) - lane_bl[l] - plan_ship[l][t]))
+                        rest -= first[l]
                     for l in ins:
                         base[l] = lane_bl[l] + plan_ship[l][t]
-                        r_ = base[l] + now.get(l, 0.0) * X[n]
+                        r_ = base[l] + now.get(l, 0.0) * rest + first.get(l, 0.0)
                         carried[l] = min(lopen[t][l] * r_, lcap[t][l])
                         cut[l] = r_ - carried[l]
                     pool0 = pool = sum(cut.values())

@@ -19,7 +19,17 @@ RTOL = 1e-9
 @settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_peer_equals_engine(data):
-    net, sc = draw_case(data)
+    assert_peer_equals_engine(*draw_case(data))
+
+
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_peer_equals_engine_with_second_sources(data):
+    """Candidate lanes opened by second_source and invest events (S4.7)."""
+    assert_peer_equals_engine(*draw_case(data, second_sources=True))
+
+
+def assert_peer_equals_engine(net, sc) -> None:
     drv = resolve(net, sc)
     res = allyforge.simulate(net, sc, drivers=drv)
     c = res.compiled

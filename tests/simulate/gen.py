@@ -12,7 +12,8 @@ COUNTRIES = ["CN", "JP", "US", "AU"]
 
 
 @st.composite
-def pack_tables(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], int]:
+def pack_tables(draw: st.DrawFn, second_sources: bool = False) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """Tables of a small pack and its horizon; `second_sources`: always with candidate lanes (S4.7)."""
     T = draw(st.integers(5, 9))
     n_sites = draw(st.integers(3, 5))
     sites = [{"id": f"s{i}", "name": f"s{i}", "country": draw(st.sampled_from(COUNTRIES)), "kind": "plant", "party": "US",
@@ -74,11 +75,28 @@ def pack_tables(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], int]:
             lanes.append({"id": f"l{len(lanes)}", "item": item, "origin": o, "destination": site, "lead_time": draw(st.integers(0, 2)),
                           "capacity": draw(st.sampled_from([None, None, 4, 30])), "share": shares[j] if shares else None,
                           "priority": draw(st.integers(1, 2)), "status": "active"})
-    if draw(st.booleans()) and lanes:  # a candidate (second-source) lane
-        l0 = lanes[0]
-        others = [s for s in site_ids if s not in (l0["origin"], l0["destination"]) and (s, l0["destination"], l0["item"]) not in seen_lane]
-        if others and l0["item"] in made_at and others[0] in made_at[l0["item"]]:
-            lanes.append({**l0, "id": "lc", "origin": others[0], "share": None, "status": "candidate", "priority": 3})
+    candidates = []
+    if lanes and (second_sources or draw(st.integers(0, 3)) > 0):  # candidate (second-source) lanes into an active lane's destination (S4.7)
+        l0 = draw(st.sampled_from(lanes))
+        dest, item = l0["destination"], l0["item"]
+        for cid in ["lc", "lc2"][: draw(st.integers(1, 2))]:
+            others = [s for s in sorted(made_at.get(item, set())) if s != dest and (s, dest, item) not in seen_lane]
+            if others and draw(st.booleans()):
+                origin = draw(st.sampled_from(others))  # an existing supplier of the item
+            else:  # a new supplier site with a source process of the item
+                origin = f"x{cid}"
+                sites.append({"id": origin, "name": origin, "country": draw(st.sampled_from(COUNTRIES)), "kind": "plant", "party": "US", "sector": "civil"})
+                procs.append({"id": f"p{len(procs)}", "site": origin, "capacity": draw(st.sampled_from([2, 20, 100])), "cycle_time": 1,
+                              "yield": 1, "priority": 1, "status": "active"})
+                pout.append({"process": procs[-1]["id"], "item": item, "quantity": 1})
+                made_at.setdefault(item, set()).add(origin)
+            seen_lane.add((origin, dest, item))
+            lanes.append({"id": cid, "item": item, "origin": origin, "destination": dest, "lead_time": draw(st.integers(0, 2)),
+                          "capacity": draw(st.sampled_from([None, 3, 8])), "share": draw(st.sampled_from([None, 0.5])),
+                          "priority": draw(st.integers(1, 3)), "status": "candidate"})
+            if draw(st.booleans()):
+                candidates.append({"id": f"buy-{cid}", "kind": "second_source", "target": cid, "size": draw(st.sampled_from([2, 6])),
+                                   "cost": 10, "currency": "USD", "party": "US", "lead_time": draw(st.integers(0, 1))})
 
     periods = [f"2026-{m:02d}" for m in range(1, T + 1)]
     demands = []
@@ -99,29 +117,38 @@ def pack_tables(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], int]:
             if pol == "stockpile":
                 row["release"] = draw(st.sampled_from(["on_shortfall", "scenario", "never"]))
             stocks.append(row)
+    cand_dest = [(l["destination"], l["item"]) for l in lanes if l["status"] == "candidate"][:1]
+    if second_sources and cand_dest and draw(st.booleans()) and not any((s["site"], s["item"]) == cand_dest[0] for s in stocks):
+        # a base-stock destination: its orders are unplanned need, split candidates first (S4.7, S5.6)
+        stocks.append({"site": cand_dest[0][0], "item": cand_dest[0][1], "initial": 0, "policy": "base_stock", "level": draw(st.sampled_from([4, 15]))})
     rules = []
     if draw(st.booleans()):
         d0 = draw(st.integers(1, 27))
-        rules.append({"id": "ban", "origin_country": draw(st.sampled_from(COUNTRIES)), "destination_country": "*", "items": "g1",
-                      "start": f"2026-02-{d0:02d}", "effect": draw(st.sampled_from(["ban", "license", "delay"])), "end": "2026-04-10",
-                      "end_use": draw(st.sampled_from(["any", "military", "civil"])), "fraction": 0.5, "delay": 1})
+        # now and then from a candidate lane's origin country, so the plan meets a restricted second source (S4.7)
+        cand_origin = [s["country"] for l in lanes if l["status"] == "candidate" for s in sites if s["id"] == l["origin"]]
+        on_cand = bool(cand_origin) and draw(st.booleans())
+        rules.append({"id": "ban", "origin_country": cand_origin[0] if on_cand else draw(st.sampled_from(COUNTRIES)), "destination_country": "*",
+                      "items": "*" if on_cand else "g1", "start": f"2026-02-{d0:02d}", "effect": draw(st.sampled_from(["ban", "license", "delay"])),
+                      "end": "2026-04-10", "end_use": "any" if on_cand else draw(st.sampled_from(["any", "military", "civil"])), "fraction": 0.5, "delay": 1})
     caps = []
     if draw(st.booleans()):
         caps.append({"process": procs[-1]["id"], "period": periods[2], "capacity": draw(st.sampled_from([0, 2, 50]))})
     parties = [{"id": "US", "name": "US", "country": "US", "fiscal_year_start_month": 10, "fiscal_year_named_by": "end", "currency": "USD"},
                {"id": "JP", "name": "JP", "country": "JP", "fiscal_year_start_month": 4, "fiscal_year_named_by": "start", "currency": "USD"}]
     tables = {"parties": parties, "items": items, "sites": sites, "processes": procs, "process_inputs": pin, "process_outputs": pout,
-              "lanes": lanes, "stocks": stocks, "demands": demands, "trade_rules": rules, "capacities": caps,
+              "lanes": lanes, "stocks": stocks, "demands": demands, "trade_rules": rules, "capacities": caps, "candidates": candidates,
               "programs": [{"id": "end-us", "item": "end", "party": "US"}]}
     return tables, T
 
 
 @st.composite
-def scenario_text(draw: st.DrawFn, tables: dict[str, list[dict[str, Any]]], T: int) -> str:
+def scenario_text(draw: st.DrawFn, tables: dict[str, list[dict[str, Any]]], T: int, open_all: bool = False) -> str:
+    """A scenario for the tables; `open_all`: every candidate lane gets an opening event (S4.7)."""
     sites = [s["id"] for s in tables["sites"]]
     lanes = [l["id"] for l in tables["lanes"] if l["status"] == "active"]
     lines = ["name: gen", f"periods: {T}", f"samples: {draw(st.integers(1, 3))}", f"seed: {draw(st.integers(0, 99))}", "events:"]
     per = lambda: f"2026-{draw(st.integers(1, T)):02d}"  # noqa: E731
+    early = lambda: f"2026-{draw(st.integers(1, max(1, T // 3))):02d}"  # noqa: E731  (openings: before most requirements fall due)
     n = 0
     if draw(st.booleans()):
         lines.append(f"  - {{type: site_outage, site: {draw(st.sampled_from(sites))}, start: {per()}, duration: {{uniform: [1, 3]}}, severity: {{uniform: [0.3, 1]}}}}")
@@ -141,8 +168,25 @@ def scenario_text(draw: st.DrawFn, tables: dict[str, list[dict[str, Any]]], T: i
     if draw(st.booleans()):
         lines.append(f"  - {{type: export_ban, origin: {draw(st.sampled_from(COUNTRIES))}, items: ['*'], start: {per()}, duration: {{uniform: [1, 4]}}, occurs: {{bernoulli: 0.6}}}}")
         n += 1
-    if any(l["id"] == "lc" for l in tables["lanes"]) and draw(st.booleans()):
-        lines.append(f"  - {{type: second_source, lane: lc, start: {per()}, capacity: 10}}")
+    # openings of candidate lanes (S4.7): fixed or drawn capacity (blank: the lane's own, maybe unlimited), start,
+    # duration and occurrence, so that openings differ by sample; invest events buy the pack's candidates
+    bought = {c["target"] for c in tables.get("candidates", [])}
+    for l in (l for l in tables["lanes"] if l["status"] == "candidate"):
+        if (open_all and l["id"] not in bought) or draw(st.integers(0, 3)) > 0:
+            cap = draw(st.sampled_from(["", ", capacity: 2", ", capacity: 10", ", capacity: {uniform: [1, 12]}"]))
+            dur = draw(st.sampled_from(["", ", duration: 3", ", duration: {uniform: [1, 4]}"]))
+            occ = draw(st.sampled_from(["", ", occurs: {bernoulli: 0.6}"]))
+            lines.append(f"  - {{type: second_source, lane: {l['id']}, start: {early()}{cap}{dur}{occ}}}")
+            n += 1
+    for cand in tables.get("candidates", []):
+        if open_all or draw(st.integers(0, 3)) > 0:
+            size = draw(st.sampled_from(["", ", size: {uniform: [1, 6]}"]))
+            occ = draw(st.sampled_from(["", ", occurs: {bernoulli: 0.5}"]))
+            lines.append(f"  - {{type: invest, candidate: {cand['id']}, start: {early()}{size}{occ}}}")
+            n += 1
+    cands = [l["id"] for l in tables["lanes"] if l["status"] == "candidate"]
+    if cands and draw(st.booleans()):
+        lines.append(f"  - {{type: lane_cut, lanes: [{draw(st.sampled_from(cands))}], start: {per()}, duration: 2, severity: {{uniform: [0.2, 1]}}}}")
         n += 1
     sp = [s for s in tables["stocks"] if s["policy"] == "stockpile"]
     if sp and draw(st.booleans()):
@@ -153,15 +197,16 @@ def scenario_text(draw: st.DrawFn, tables: dict[str, list[dict[str, Any]]], T: i
     return "\n".join(lines) + "\n"
 
 
-def draw_case(data: st.DataObject) -> tuple[Any, Any]:
-    """(Network, Scenario) of one generated case, drawn inside a hypothesis test."""
+def draw_case(data: st.DataObject, second_sources: bool = False) -> tuple[Any, Any]:
+    """(Network, Scenario) of one generated case, drawn inside a hypothesis test; `second_sources`: candidate
+    lanes, each opened by an event (S4.7)."""
     import allyforge  # noqa: F401  (the pack loader)
     from allyforge.scenario import parse_scenario
 
     from .packgen import load
 
-    tables, T = data.draw(pack_tables())
-    text = data.draw(scenario_text(tables, T))
+    tables, T = data.draw(pack_tables(second_sources))
+    text = data.draw(scenario_text(tables, T, open_all=second_sources))
     with tempfile.TemporaryDirectory() as d:
         net = load(Path(d) / "gen", tables)
     return net, parse_scenario(text)

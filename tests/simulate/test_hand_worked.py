@@ -202,3 +202,111 @@ def test_process_orders_inputs_for_runs_capacity_held(held):
     assert _series(held, "process", "m")[:6] == [4, 0, 4, 0, 0, 0]
     f = held.to_frame("node")
     assert f[f["node"] == "widget@F"]["on_hand"].round(12).tolist()[:6] == [0, 0, 4, 4, 8, 8]
+
+
+# --- S4.7: a second source opened mid-horizon is planned first, up to its capacity --------------
+# Customer C (backordered demand of 10 ore every month, January-June) is fed by an active lane a
+# from mine M and a candidate lane c from mine K (both lead 1, uncapped lanes; mines capacity 100,
+# cycle 1, no stock). A second_source event opens c from March (t2) with capacity 4.
+# Worked by hand:
+#   plan (S4.4, S4.7): due in t, c would ship in t - 1; it is open there from t = 3 on, so it plans
+#     min(10, 4) = 4 for t3..t5, shipped in t2..t4; a plans the rest: 10 for t0..t2 and 6 for t3..t5,
+#     shipped in t - 1, t0's past due in t0 (S4.5): a ships 20, 10, 6, 6, 6, 0.
+#     M starts what a ships one period later, t0 and t1 past due in t0: 30, 6, 6, 6, 0, 0;
+#     K starts 0, 4, 4, 4, 0, 0.
+#   t0: a asks 20, M has nothing: ships 0 (backlog 20, on order). M runs 30.
+#   t1: a carries 20 + 10 = 30 and ships M's 30; C has nothing yet (backlog 20).
+#   t2: C receives 30: delivers its 30 due. a ships 6 (M's t1 run), c ships 4 (K's t1 run).
+#   t3-t5: C receives 6 + 4 = 10 each period and delivers its 10.
+# Under the former rule (candidate lanes get no planned share) c would carry nothing: every
+# requirement was a's, and K never ran.
+
+
+SECOND_SOURCE_SCENARIO = "name: ss\nsamples: 1\nevents:\n  - {type: second_source, lane: c, start: 2026-03, capacity: 4}\n"
+
+
+def second_source_tables() -> dict:
+    return {
+        "items": [{"id": "ore", "name": "ore", "unit": "t", "kind": "mineral"}],
+        "programs": [{"id": "ore-us", "item": "ore", "party": "US"}],
+        "demands": [{"site": "C", "item": "ore", "party": "US", "period": f"2026-{m:02d}", "quantity": 10, "priority": 1, "backorder": "true"}
+                    for m in range(1, 7)],
+        "sites": [{"id": "M", "name": "M", "country": "AU", "kind": "mine", "party": "US", "sector": "civil"},
+                  {"id": "K", "name": "K", "country": "AU", "kind": "mine", "party": "US", "sector": "civil"},
+                  {"id": "C", "name": "C", "country": "JP", "kind": "customer", "party": "US", "sector": "military"}],
+        "processes": [{"id": "m", "site": "M", "capacity": 100, "cycle_time": 1, "yield": 1, "priority": 1, "status": "active"},
+                      {"id": "k", "site": "K", "capacity": 100, "cycle_time": 1, "yield": 1, "priority": 1, "status": "active"}],
+        "process_outputs": [{"process": "m", "item": "ore", "quantity": 1}, {"process": "k", "item": "ore", "quantity": 1}],
+        "lanes": [{"id": "a", "item": "ore", "origin": "M", "destination": "C", "lead_time": 1, "priority": 1, "status": "active"},
+                  {"id": "c", "item": "ore", "origin": "K", "destination": "C", "lead_time": 1, "priority": 1, "status": "candidate"}],
+    }
+
+
+@pytest.fixture(scope="module")
+def second_source(tmp_path_factory):
+    net = load(tmp_path_factory.mktemp("ss") / "ss", second_source_tables(), start="2026-01", end="2026-06")
+    return allyforge.simulate(net, parse_scenario(SECOND_SOURCE_SCENARIO))
+
+
+def test_opened_second_source_takes_its_planned_share(second_source):
+    assert _series(second_source, "lane", "c") == [0, 0, 4, 4, 4, 0]
+    assert _series(second_source, "lane", "a") == [0, 30, 6, 6, 6, 0]
+    assert _series(second_source, "process", "k") == [0, 4, 4, 4, 0, 0]
+    assert _series(second_source, "process", "m") == [30, 6, 6, 6, 0, 0]
+    f = second_source.to_frame("demand")
+    assert f["delivered"].round(12).tolist() == [0, 0, 30, 10, 10, 10]
+    assert f["backlog"].round(12).tolist() == [10, 20, 0, 0, 0, 0]
+
+
+# --- S4.7, S5.6: unplanned need goes to an open second source up to its room -------------------
+# A base-stock depot D (level 10, empty; 6 due in February, backordered) is fed on zero-lead lanes
+# l1 from M1 and l2 from M2 (shares 0.5 each, priorities 1 and 2) and a candidate lane c from K,
+# opened from January with capacity 4. M1 and M2 can run 100 per period, K only 2 (cycle 1, no stock).
+# Worked by hand (the plan does not enter a base-stock node, S4.2; all flow is unplanned need):
+#   t0: D orders 10. c's room is 4 (nothing asked of it yet): it takes 4, l1 and l2 3 each. K is
+#       asked 4 runs and makes 2 (capacity); M1 and M2 make 3 each. Nothing to ship yet.
+#   t1: IP = 0 + 10 on order - 6 due = 4: D orders 6. c's room is 4 - its backlog 4 = 0, so l1 and
+#       l2 take 3 each (carrying 6) and ask M1, M2 for 3 more each. c ships K's 2, l1 and l2 ship
+#       3 each; D receives 8 and delivers the 6 due (2 left).
+#   t2: IP = 2 + 8 on order = 10: no order. c ships K's second 2, l1 and l2 their 3: D holds 10.
+# (Offering c its capacity of 4 instead of its room would spill what it cannot carry to l1 alone,
+# priority first (S5.3): M1 would run 5 and M2 1 in t1.)
+
+
+ROOM_SCENARIO = "name: room\nsamples: 1\nevents:\n  - {type: second_source, lane: c, start: 2026-01, capacity: 4}\n"
+
+
+def second_source_room_tables() -> dict:
+    mine = lambda pid, site, cap: {"id": pid, "site": site, "capacity": cap, "cycle_time": 1, "yield": 1, "priority": 1, "status": "active"}  # noqa: E731
+    return {
+        "items": [{"id": "ore", "name": "ore", "unit": "t", "kind": "mineral"}],
+        "programs": [{"id": "ore-us", "item": "ore", "party": "US"}],
+        "demands": [{"site": "D", "item": "ore", "party": "US", "period": "2026-02", "quantity": 6, "priority": 1, "backorder": "true"}],
+        "sites": [{"id": s, "name": s, "country": "AU", "kind": "mine", "party": "US", "sector": "civil"} for s in ("M1", "M2", "K")]
+                 + [{"id": "D", "name": "D", "country": "JP", "kind": "depot", "party": "US", "sector": "civil"}],
+        "processes": [mine("m1", "M1", 100), mine("m2", "M2", 100), mine("k", "K", 2)],
+        "process_outputs": [{"process": p, "item": "ore", "quantity": 1} for p in ("m1", "m2", "k")],
+        "lanes": [{"id": "l1", "item": "ore", "origin": "M1", "destination": "D", "lead_time": 0, "share": 0.5, "priority": 1, "status": "active"},
+                  {"id": "l2", "item": "ore", "origin": "M2", "destination": "D", "lead_time": 0, "share": 0.5, "priority": 2, "status": "active"},
+                  {"id": "c", "item": "ore", "origin": "K", "destination": "D", "lead_time": 0, "priority": 3, "status": "candidate"}],
+        "stocks": [{"site": "D", "item": "ore", "initial": 0, "policy": "base_stock", "level": 10}],
+    }
+
+
+@pytest.fixture(scope="module")
+def second_source_room(tmp_path_factory):
+    net = load(tmp_path_factory.mktemp("room") / "room", second_source_room_tables(), start="2026-01", end="2026-06")
+    return allyforge.simulate(net, parse_scenario(ROOM_SCENARIO))
+
+
+def test_unplanned_need_goes_to_an_open_second_source_up_to_its_room(second_source_room):
+    r = second_source_room
+    assert _series(r, "process", "k")[:4] == [2, 2, 0, 0]
+    assert _series(r, "process", "m1")[:4] == [3, 3, 0, 0]
+    assert _series(r, "process", "m2")[:4] == [3, 3, 0, 0]
+    assert _series(r, "lane", "c")[:4] == [0, 2, 2, 0]
+    assert _series(r, "lane", "l1")[:4] == [0, 3, 3, 0]
+    assert _series(r, "lane", "l2")[:4] == [0, 3, 3, 0]
+    f = r.to_frame("node")
+    assert f[f["node"] == "ore@D"]["on_hand"].round(12).tolist()[:4] == [0, 2, 10, 10]
+    assert r.to_frame("demand")["delivered"].round(12).tolist()[:3] == [0, 6, 0]

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from allyforge.simulate.sourcing import at_arrival, rule_aware_shares, static_groups
+from allyforge.simulate.sourcing import at_arrival, opened_candidates, rule_aware_shares, static_groups
 
 if TYPE_CHECKING:
     from allyforge.network import Network
@@ -92,6 +92,9 @@ class Compiled:
     share_ship: np.ndarray  # [L, T] share knowing the rules in force, by the period the lane ships (S5.6)
     share_arrive: np.ndarray  # [L, T] the same, by the period the shipment is due at the destination (S4.4)
     spill_rank: np.ndarray  # position among the destination's inbound lanes by (priority, table order)
+    cand_lanes: np.ndarray  # candidate lanes an event opens, into nodes planned on lanes, by destination and spill rank (S4.7)
+    cand_rank: np.ndarray  # each one's position among its destination's opened candidates
+    cand_open: np.ndarray  # [n, T] their open share under the trade rules in force (S4.7 planning capacity)
     # demand streams
     dem_node: np.ndarray
     dem_priority: np.ndarray
@@ -201,6 +204,7 @@ def compile_network(net: Network, drv: Drivers, recipe: dict[tuple[str, str, str
     groups = static_groups(lane_dest, active, produced)
     share_ship = rule_aware_shares(groups, share, lane_priority, plan_share, drv.base_lane_open)
     share_arrive = rule_aware_shares(groups, share, lane_priority, plan_share, at_arrival(drv.base_lane_open, lead))
+    cand_lanes, cand_rank = opened_candidates(lane_dest, spill_rank, lanes["status"].eq("candidate").to_numpy(), produced, drv)
 
     dem_node = nidx(pd.MultiIndex.from_arrays([streams["site"], streams["item"]]))
 
@@ -262,7 +266,7 @@ def compile_network(net: Network, drv: Drivers, recipe: dict[tuple[str, str, str
         in_proc=in_proc, in_node=in_node, in_qty=in_qty, out_proc=out_proc, out_node=out_node, out_qty=out_qty,
         lane_origin=lane_origin, lane_dest=lane_dest, lead=lead, lane_priority=lane_priority, plan_share=plan_share,
         share_ship=share_ship, share_arrive=share_arrive,
-        spill_rank=spill_rank, dem_node=dem_node, dem_priority=streams["priority"].to_numpy(np.int64),
+        spill_rank=spill_rank, cand_lanes=cand_lanes, cand_rank=cand_rank, cand_open=drv.base_lane_open[cand_lanes], dem_node=dem_node, dem_priority=streams["priority"].to_numpy(np.int64),
         dem_backorder=streams["backorder"].to_numpy(bool), produced=produced, base_stock=base_stock, level=level,
         initial=initial, reserve0=reserve0, release=release, holding=holding, node_currency=node_currency,
         node_party=node_party, req_levels=req_levels, alloc_levels=alloc_levels, classes=classes,

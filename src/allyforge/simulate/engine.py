@@ -20,10 +20,11 @@ import scipy.sparse as sp
 
 from allyforge.scenario import Drivers
 from allyforge.simulate.compiled import RELEASE, Compiled
-from allyforge.simulate.layout import AllocLevel, Layout, RequestLevel, build_layout, local_scatter
+from allyforge.simulate.layout import AllocLevel, CandidateSplit, Layout, RequestLevel, build_layout, local_scatter
 from allyforge.simulate.money import CATEGORIES, CostModel
 from allyforge.simulate.period_inputs import PeriodInputs
 from allyforge.simulate.plan import make_plan, producer_shares
+from allyforge.simulate.sourcing import candidate_capacity
 
 NODE_ARRAYS = ("on_hand", "reserve", "produced", "received", "added", "consumed", "shipped", "delivered")
 DEMAND_ARRAYS = ("due", "delivered", "backlog", "lost")
@@ -56,11 +57,15 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
     demand_all = drv.demand() if drv.demand_is_random() else np.maximum(drv.base_demand, 0.0)[None]
     cap_varies = c.multi_producer and any(e.target == "capacity" for e in drv.effects)
     cap_for_shares = drv.capacity() if cap_varies else drv.base_capacity[None]
-    planned_ship, planned_runs = make_plan(c, demand_all, producer_shares(c, cap_for_shares))
+    cand_cap = candidate_capacity(drv, c.cand_lanes, c.cand_open) if len(c.cand_lanes) else None  # [Sk, n, T] (S4.7)
+    planned_ship, planned_runs = make_plan(c, demand_all, producer_shares(c, cap_for_shares), cand_cap)
     plan_ship = np.ascontiguousarray(planned_ship[:, lane, :].transpose(2, 1, 0))
     plan_runs = np.ascontiguousarray(planned_runs[:, proc, :].transpose(2, 1, 0))
     del planned_ship, planned_runs
     share_ship = np.ascontiguousarray(np.asarray(c.share_ship)[lane].T)  # [T, L] planned split knowing the rules in force (S4.4, S5.6)
+    # opened candidates' planning capacity [T, n, Sk] and where it is > 0 in some sample [n, T] (S4.7)
+    cand_room = np.ascontiguousarray(cand_cap.transpose(2, 1, 0)) if cand_cap is not None else np.zeros((T, 0, 1))
+    cand_live = (cand_cap > 0).any(axis=0) if cand_cap is not None else np.zeros((0, T), bool)
     pin = PeriodInputs(drv, lane, proc)
     cut_free = _cut_free_lanes(pin, T) if not (pin.varies("lane_open") or pin.varies("lane_capacity")) else None
 
@@ -182,6 +187,8 @@ def run_chunk(c: Compiled, drv: Drivers, cm: CostModel, full: bool = True, progr
                 carry = carried[ls]
                 np.multiply(share_t[ls], X[rq.dest], out=carry)
                 carry += base  # the request r (S5.1)
+                if rq.cand is not None and cand_live[rq.cand.cols, t].any():
+                    _candidates_first(rq.cand, carry, base, X, share_t[ls], cand_room[t])
                 if not free[ls].all():
                     _cut_and_spill(rq, carry, unplaced[ls], lopen[ls], lcap[ls], acc["lane_rule"][ls], acc["lane_cap"][ls])
                     spilled = True
@@ -395,6 +402,23 @@ def _put(dst: np.ndarray, idx: np.ndarray | slice, claim: np.ndarray, frac: np.n
         np.multiply(claim, frac, out=dst[idx])
     else:
         dst[idx] = claim * frac
+
+
+def _candidates_first(cs: CandidateSplit, carry: np.ndarray, base: np.ndarray, X: np.ndarray, share: np.ndarray,
+                      room_cap: np.ndarray) -> None:
+    """Unplanned need goes to opened candidate lanes first, up to their room, the rest by the shares (S4.7, S5.6).
+
+    `carry` holds the level's requests on entry (base + share x X) and on return; the
+    candidates' room is their planning capacity `room_cap[rows, Sk]` less what they are
+    already asked (`base`: backlog and planned shipment)."""
+    left = X[cs.dests]
+    for loc, rows, at in cs.by_rank:
+        room = room_cap[rows] - base[loc]
+        np.maximum(room, 0.0, out=room)
+        take = np.minimum(left[at], room)
+        left[at] -= take
+        carry[loc] = base[loc] + take
+    carry[cs.others] = base[cs.others] + share[cs.others] * left[cs.others_at]
 
 
 def _cut_free_lanes(pin: PeriodInputs, T: int) -> np.ndarray:

@@ -53,6 +53,17 @@ class BaseStock:
 
 
 @dataclass
+class CandidateSplit:
+    """A level's opened candidate lanes and the other lanes into the same nodes, as level-local lane positions (S4.7)."""
+
+    cols: np.ndarray  # their rows in Compiled.cand_lanes
+    by_rank: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # per rank at the destination: local positions, rows, destination among dests
+    dests: np.ndarray  # destination nodes having an opened candidate
+    others: np.ndarray  # local positions of the other lanes into those nodes
+    others_at: np.ndarray  # each one's destination among dests
+
+
+@dataclass
 class RequestLevel:
     """One request level (downstream first, S4.6): the lanes into its nodes, its processes, its base-stock nodes."""
 
@@ -75,6 +86,7 @@ class RequestLevel:
     in_u: np.ndarray
     in_M: sp.csr_matrix  # input edges -> in_u
     base_stock: BaseStock | None  # the level's base-stock nodes (S7)
+    cand: CandidateSplit | None = None  # opened candidate lanes into the level's nodes (S4.7)
     spill_cache: dict = field(default_factory=dict)
 
 
@@ -212,12 +224,31 @@ def _request_level(c: Compiled, k: int, node_level: np.ndarray, proc_level_i: np
     in_ploc = in_proc[es] - ps.start
     in_u, _, in_M = local_scatter(in_node[es])
     nl = c.req_levels[k][0]
+    cand = _candidate_split(c, lane, ls, node_level, k)
     return RequestLevel(
+        cand=cand,
         lanes=ls, dest=dest, origin_u=origin_u, origin_M=origin_M, dest_inv=dest_inv,
         rank=c.spill_rank[lane[ls]], procs=ps, out_edges=oe, out_node=out_node[oe], out_ploc=oploc, out_gain=out_gain[oe][:, None],
         out_direct=bool(direct), out_single=len(np.unique(oploc)) == len(oploc), edges=es, in_ploc=as_slice(in_ploc) if len(in_ploc) == n_p else in_ploc, in_qty=in_qty[es][:, None],
         in_u=in_u, in_M=in_M, base_stock=_base_stock(c, nl[c.base_stock[nl]], lane_dest, lane_origin, out_proc, out_node, out_gain, in_proc, in_node, in_qty),
     )
+
+
+def _candidate_split(c: Compiled, lane: np.ndarray, ls: slice, node_level: np.ndarray, k: int) -> CandidateSplit | None:
+    rows = np.flatnonzero(node_level[c.lane_dest[c.cand_lanes]] == k)
+    if not len(rows):
+        return None
+    pos = np.full(len(lane), -1)
+    pos[lane[ls]] = np.arange(ls.stop - ls.start)  # Compiled lane -> level-local position
+    cl = c.cand_lanes[rows]
+    dests = np.unique(c.lane_dest[cl])
+    by_rank = []
+    for r in np.unique(c.cand_rank[rows]):
+        sel = rows[c.cand_rank[rows] == r]
+        by_rank.append((pos[c.cand_lanes[sel]], sel, np.searchsorted(dests, c.lane_dest[c.cand_lanes[sel]])))
+    into = np.flatnonzero(np.isin(c.lane_dest, dests))
+    others = np.setdiff1d(into, cl)
+    return CandidateSplit(cols=rows, by_rank=by_rank, dests=dests, others=pos[others], others_at=np.searchsorted(dests, c.lane_dest[others]))
 
 
 def _base_stock(c: Compiled, nodes: np.ndarray, lane_dest: np.ndarray, lane_origin: np.ndarray, out_proc: np.ndarray, out_node: np.ndarray,

@@ -1,8 +1,8 @@
 """The MRP plan (docs/simulation.md S4): planned shipments per lane and starts per process.
 
 Computed downstream first over the request levels, vectorized over nodes of a level
-and over samples (the plan has a sample axis only when demand or a multi-producer
-split differs by sample).
+and over samples (the plan has a sample axis only when demand, a multi-producer split
+or the opening of a candidate lane differs by sample).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from allyforge.simulate.compiled import Compiled
+from allyforge.simulate.sourcing import candidate_take
 
 
 def shift_back(x: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -41,10 +42,13 @@ def producer_shares(c: Compiled, cap: np.ndarray) -> np.ndarray:
     return np.where(totE > 0, capE / np.where(totE > 0, totE, 1.0), 1.0 / cnt[c.out_node][None, :, None])
 
 
-def make_plan(c: Compiled, demand: np.ndarray, shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(planned shipments [Sd, L, T], planned starts [Sd, P, T]) from demand [Sd, D, T]."""
+def make_plan(c: Compiled, demand: np.ndarray, shares: np.ndarray, cand_cap: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(planned shipments [S, L, T], planned starts [S, P, T]) from demand [Sd, D, T].
+
+    `cand_cap[Sk, n, T]` is the planning capacity of the opened candidate lanes `c.cand_lanes`
+    by shipping period (S4.7); S is the largest sample axis of demand, shares and cand_cap."""
     Sd, _, T = demand.shape
-    S2 = max(Sd, shares.shape[0])
+    S2 = max(Sd, shares.shape[0], cand_cap.shape[0] if cand_cap is not None else 1)
     L, P = len(c.lane_origin), len(c.cycle)
     G = np.zeros((S2, c.N, T))
     np.add.at(G, (slice(None), c.dem_node), np.broadcast_to(demand, (S2, *demand.shape[1:])))
@@ -53,8 +57,15 @@ def make_plan(c: Compiled, demand: np.ndarray, shares: np.ndarray) -> tuple[np.n
     planned_dest = ~c.base_stock
     for nl, ll, pl in c.req_levels:
         lanes = ll[planned_dest[c.lane_dest[ll]] & (c.share_arrive[ll] > 0).any(1)]
+        left = _candidates_first(c, G, ship, nl, planned_dest, cand_cap) if cand_cap is not None else None
         if len(lanes):
-            need = G[:, c.lane_dest[lanes], :] * c.share_arrive[lanes][None, :, :]
+            need = G[:, c.lane_dest[lanes], :]
+            if left is not None:  # the active lanes split what the candidates leave (S4.7)
+                dests, rest = left
+                at = np.searchsorted(dests, c.lane_dest[lanes])
+                hit = np.flatnonzero(dests[np.minimum(at, len(dests) - 1)] == c.lane_dest[lanes])
+                need[:, hit] = rest[:, at[hit]]
+            need *= c.share_arrive[lanes][None, :, :]
             s = shift_back(need, c.lead[lanes])
             ship[:, lanes] = s
             np.add.at(G, (slice(None), c.lane_origin[lanes]), s)
@@ -73,3 +84,29 @@ def make_plan(c: Compiled, demand: np.ndarray, shares: np.ndarray) -> tuple[np.n
             if len(ein):
                 np.add.at(G, (slice(None), c.in_node[ein]), runs[:, c.in_proc[ein]] * c.in_qty[ein][None, :, None])
     return ship, runs
+
+
+def _candidates_first(c: Compiled, G: np.ndarray, ship: np.ndarray, nl: np.ndarray, planned_dest: np.ndarray,
+                      cand_cap: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Plan a level's opened candidate lanes first, up to their planning capacity (S4.7).
+
+    Writes their planned shipments into `ship` and adds them to their origins' requirement;
+    returns (destinations, requirement the candidates leave [S, n, T]), or None when the
+    level has no opened candidate."""
+    lvl = np.zeros(c.N, bool)
+    lvl[nl] = True
+    here = np.flatnonzero(lvl[c.lane_dest[c.cand_lanes]] & planned_dest[c.lane_dest[c.cand_lanes]])
+    if not len(here):
+        return None
+    dests = np.unique(c.lane_dest[c.cand_lanes[here]])
+    rest = G[:, dests, :]  # a copy
+    for k in np.unique(c.cand_rank[here]):  # in (priority, table order) at each destination
+        js = here[c.cand_rank[here] == k]
+        lanes = c.cand_lanes[js]
+        at = np.searchsorted(dests, c.lane_dest[lanes])
+        take = candidate_take(rest[:, at], cand_cap[:, js], c.lead[lanes])
+        rest[:, at] -= take
+        s = shift_back(take, c.lead[lanes])
+        ship[:, lanes] = s
+        np.add.at(G, (slice(None), c.lane_origin[lanes]), s)
+    return dests, rest

@@ -52,7 +52,7 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
     for l in Ls:
         r = lanes.loc[l]
         L[l] = {"o": (r["origin"], r["item"]), "d": (r["destination"], r["item"]), "lead": int(_num(r["lead_time"], 0)),
-                "prio": int(_num(r["priority"], 1)), "share": r["share"], "active": r["status"] == "active"}
+                "prio": int(_num(r["priority"], 1)), "share": r["share"], "active": r["status"] == "active", "status": r["status"]}
     order_of_lane = {l: i for i, l in enumerate(Ls)}
 
     nodes: set = set()
@@ -131,6 +131,15 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
         full = sum(share[l] for l in act)
         return {l: share[l] * o[l] * full / tot for l in act}
 
+    # opened candidate lanes (S4.7): a candidate lane with capacity in this sample is open; it is
+    # planned first, in (priority, table order), up to o x capacity (o: open share under the rules in force)
+    cands_in = {n: sorted((l for l in ls if L[l]["status"] == "candidate"), key=lambda x: (L[x]["prio"], order_of_lane[x]))
+                for n, ls in lanes_in.items()}
+
+    def planning_cap(l: str, t: int) -> float:
+        o = float(drv.base_lane_open[order_of_lane[l], t])
+        return o * lcap[t][l] if o > 0 else 0.0
+
     def maker_share(p: str, n: tuple, t: int) -> float:  # S4.3
         tot = sum(cap[t][q] for q in makers[n])
         return cap[t][p] / tot if tot > 0 else 1.0 / len(makers[n])
@@ -179,13 +188,24 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
                         ask[release_at(t, cycle[p])] += G[n][t] * maker_share(p, n, t) / (q * yld[p])
                     plan_runs[p] = [max(a, b) for a, b in zip(plan_runs[p], ask)]
             else:
-                for t in range(T):
+                room = {l: [planning_cap(l, s_) for s_ in range(T)] for l in cands_in.get(n, [])}
+                for t in range(T):  # earliest due first: what ships in period 0 shares its capacity (S4.7)
+                    left = G[n][t]
+                    for l in cands_in.get(n, []):
+                        s_ = release_at(t, L[l]["lead"])
+                        v = min(left, room[l][s_])
+                        if v <= 0:
+                            continue
+                        room[l][s_] -= v
+                        left -= v
+                        plan_ship[l][s_] += v
+                        G[L[l]["o"]][s_] += v
                     sh = split(n, lambda l, t=t: release_at(t, L[l]["lead"]))
                     for l, v_share in sh.items():
                         if v_share <= 0:
                             continue
                         s_ = release_at(t, L[l]["lead"])
-                        v = G[n][t] * v_share
+                        v = left * v_share
                         plan_ship[l][s_] += v
                         G[L[l]["o"]][s_] += v
         for p in makers[n]:
@@ -282,7 +302,13 @@ def reference_run(net: Network, drv: Drivers, sample: int = 0) -> dict[str, dict
                 now = split(n, lambda l: t)
                 for l in ins:
                     base[l] = lane_bl[l] + plan_ship[l][t]
-                    r_ = base[l] + now.get(l, 0.0) * X[n]
+                left = X[n]
+                took = {}
+                for l in (cands_in.get(n, []) if not makers[n] else []):  # open candidates first, up to their room (S4.7)
+                    took[l] = min(left, max(0.0, planning_cap(l, t) - base[l]))
+                    left -= took[l]
+                for l in ins:
+                    r_ = base[l] + now.get(l, 0.0) * left + took.get(l, 0.0)
                     allowed = lopen[t][l] * r_
                     carried[l] = min(allowed, lcap[t][l])
                     cut[l] = r_ - carried[l]
