@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 import allyforge
 from allyforge.scenario import resolve
 from benchmarks.simulate_simpy_peer import simpy_run
+from tests.simulate.compare import assert_matches_engine
 from tests.simulate.gen import draw_case
 
-RTOL = 1e-9
 
 
 @settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -32,16 +32,5 @@ def test_peer_equals_engine_with_second_sources(data):
 def assert_peer_equals_engine(net, sc) -> None:
     drv = resolve(net, sc)
     res = allyforge.simulate(net, sc, drivers=drv)
-    c = res.compiled
-    lanes = list(net.table("lanes").index)
-    procs = list(net.table("processes").index)
     for s in range(drv.samples):
-        peer = simpy_run(net, drv, s)
-        got = {"shipped": lambda k, t: res.out.lane[s, lanes.index(k), t], "runs": lambda k, t: res.out.runs[s, procs.index(k), t],
-               "on_hand": lambda k, t: res.out.node["on_hand"][s, c.nodes.get_loc(k), t]}
-        for key in ("delivered", "backlog", "lost"):
-            got[key] = (lambda kk: lambda k, t: res.out.demand[kk][s, k, t])(key)
-        for key, get in got.items():
-            for (k, t), want in peer[key].items():
-                v = get(k, t)
-                assert abs(v - want) <= RTOL * max(1.0, abs(want)), f"sample {s} {key} {k} t{t}: engine {v!r} peer {want!r}"
+        assert_matches_engine(res, simpy_run(net, drv, s), s, "peer")

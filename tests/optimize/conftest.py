@@ -45,6 +45,21 @@ def write_serial_pack(dst: Path, mine_cap: float = 4, make_cap: float = 2, deman
     return dst
 
 
+
+SERIAL_CANDIDATES_CSV = ("id,kind,target,site,size,cost,currency,party,lead_time,details,source\n"
+                         "more-making,capacity,making,,2,1000,USD,US,1,Second shift,s1\n"
+                         "more-mining,capacity,mining,,3,800,USD,US,0,New pit,s1\n"
+                         "widget-pile,stockpile,widget,base,3,700,USD,US,0,Widget stockpile,s1\n")
+
+
+def write_serial_with_candidates(dst: Path, budget: float, candidates: bool = True) -> Path:
+    """The serial chain with demand (0, 0, 2, 2, 3, 3), three candidates (unless not) and a mitigation budget for FY2026."""
+    d = write_serial_pack(dst, mine_cap=4, make_cap=2, demand=(0, 0, 2, 2, 3, 3))
+    if candidates:
+        (d / "candidates.csv").write_text(SERIAL_CANDIDATES_CSV)
+    (d / "budgets.csv").write_text(f"party,fiscal_year,amount,currency,purpose,source\nUS,2026,{budget},USD,mitigation,s1\n")
+    return d
+
 @pytest.fixture(scope="session")
 def tiny():
     return allyforge.load_pack(TINY)

@@ -15,21 +15,13 @@ from allyforge.optimize.benders import BendersSAA
 from allyforge.optimize.data import PlanningData
 from allyforge.optimize.portfolio import brute_force_portfolio, budget_table, purchase_options, solve_portfolio
 from allyforge.scenario import parse_scenario, resolve
-from tests.optimize.conftest import write_serial_pack
+from tests.optimize.conftest import write_serial_with_candidates
 
 OUTAGE = "events:\n  - {type: site_outage, site: mine, start: 2026-02, duration: {uniform: [1, 4]}, severity: 1}\n"
 
 
 def _instance(tmp_path, budget: float, samples: int = 6):
-    d = write_serial_pack(tmp_path / "s", mine_cap=4, make_cap=2, demand=(0, 0, 2, 2, 3, 3))
-    (d / "candidates.csv").write_text(
-        "id,kind,target,site,size,cost,currency,party,lead_time,details,source\n"
-        "more-making,capacity,making,,2,1000,USD,US,1,Second shift,s1\n"
-        "more-mining,capacity,mining,,3,800,USD,US,0,New pit,s1\n"
-        "widget-pile,stockpile,widget,base,3,700,USD,US,0,Widget stockpile,s1\n"
-    )
-    (d / "budgets.csv").write_text(f"party,fiscal_year,amount,currency,purpose,source\nUS,2026,{budget},USD,mitigation,s1\n")
-    net = allyforge.load_pack(d)
+    net = allyforge.load_pack(write_serial_with_candidates(tmp_path / "s", budget))
     sc = parse_scenario(f"name: t\npack: serial\nsamples: {samples}\nseed: 11\n{OUTAGE}")
     drv = resolve(net, sc)
     opts = purchase_options(net, drv)

@@ -12,26 +12,18 @@ import allyforge
 from allyforge.cli import app
 from allyforge.scenario import ScenarioError, parse_scenario
 from allyforge.scenario.candidates import network_for
-from tests.optimize.conftest import write_serial_pack
+from tests.optimize.conftest import write_serial_with_candidates
 
 OUTAGE = "events:\n  - {type: site_outage, site: mine, start: 2026-02, duration: {uniform: [1, 4]}, severity: 1}\n"
-CANDIDATES_CSV = ("id,kind,target,site,size,cost,currency,party,lead_time,details,source\n"
-                  "more-making,capacity,making,,2,1000,USD,US,1,Second shift,s1\n"
-                  "more-mining,capacity,mining,,3,800,USD,US,0,New pit,s1\n"
-                  "widget-pile,stockpile,widget,base,3,700,USD,US,0,Widget stockpile,s1\n")
 CANDIDATES_YAML = ("candidates:\n"
                    "  - {id: more-making, kind: capacity, target: making, size: 2, cost: 1000, currency: USD, party: US, lead_time: 1, details: Second shift, source: [s1]}\n"
                    "  - {id: more-mining, kind: capacity, target: mining, size: 3, cost: 800, currency: USD, party: US, details: New pit, source: [s1]}\n"
                    "  - {id: widget-pile, kind: stockpile, target: widget, site: base, size: 3, cost: 700, currency: USD, party: US, details: Widget stockpile, source: [s1]}\n")
-BUDGET = "party,fiscal_year,amount,currency,purpose,source\nUS,2026,2600,USD,mitigation,s1\n"
 
 
 def _serial(tmp_path, with_candidates: bool):
-    d = write_serial_pack(tmp_path / ("with" if with_candidates else "without"), mine_cap=4, make_cap=2, demand=(0, 0, 2, 2, 3, 3))
-    if with_candidates:
-        (d / "candidates.csv").write_text(CANDIDATES_CSV)
-    (d / "budgets.csv").write_text(BUDGET)
-    return allyforge.load_pack(d)
+    """The optimizer tests' serial chain with its three candidates in the pack, or with none (the scenario offers them)."""
+    return allyforge.load_pack(write_serial_with_candidates(tmp_path / ("with" if with_candidates else "without"), 2600, candidates=with_candidates))
 
 
 def test_scenario_candidates_join_the_pack_table_and_merging_twice_changes_nothing(tmp_path):

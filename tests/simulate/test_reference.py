@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,35 +15,18 @@ from allyforge.scenario import parse_scenario, resolve
 from allyforge.simulate.reference import reference_run
 
 from . import test_hand_worked as hw
+from .compare import assert_matches_engine
 from .gen import draw_case
 from .packgen import load
 
 ROOT = Path(__file__).resolve().parents[2]
-RTOL = 1e-9
 
 
 def assert_agree(net, sc) -> None:
     drv = resolve(net, sc)
     res = allyforge.simulate(net, sc, drivers=drv)
-    c = res.compiled
-    lanes = list(net.table("lanes").index)
-    procs = list(net.table("processes").index)
     for s in range(drv.samples):
-        ref = reference_run(net, drv, s)
-        pairs = []
-        for (n, t), v in ref["on_hand"].items():
-            pairs.append((f"on_hand {n} t{t}", res.out.node["on_hand"][s, c.nodes.get_loc(n), t], v))
-        for (n, t), v in ref["reserve"].items():
-            pairs.append((f"reserve {n} t{t}", res.out.node["reserve"][s, c.nodes.get_loc(n), t], v))
-        for (l, t), v in ref["shipped"].items():
-            pairs.append((f"shipped {l} t{t}", res.out.lane[s, lanes.index(l), t], v))
-        for (p, t), v in ref["runs"].items():
-            pairs.append((f"runs {p} t{t}", res.out.runs[s, procs.index(p), t], v))
-        for key in ("delivered", "backlog", "lost"):
-            for (k, t), v in ref[key].items():
-                pairs.append((f"{key} {k} t{t}", res.out.demand[key][s, k, t], v))
-        for name, got, want in pairs:
-            assert abs(got - want) <= RTOL * max(1.0, abs(want)), f"sample {s} {name}: engine {got!r} reference {want!r}"
+        assert_matches_engine(res, reference_run(net, drv, s), s, "reference")
 
 
 def test_tiny_with_every_event_type(stockpile_scenario_pack):
