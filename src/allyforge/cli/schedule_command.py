@@ -34,7 +34,7 @@ def schedule_cmd(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from allyforge.pack import PackError, load_pack
-    from allyforge.schedule import SolverSettings, check_schedule, schedule
+    from allyforge.schedule import SolverSettings, schedule
     from allyforge.schedule import charts
 
     if fmt not in ("table", "json"):
@@ -57,16 +57,8 @@ def schedule_cmd(
             err_console.print(f"  {p}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
-    if s.status == "infeasible":
-        err_console.print(f"[bold red]no schedule exists for {s.year}[/] — the data allows none:", highlight=False)
-        for line in s.explanation:
-            err_console.print(f"  {line}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
-    if not s.ok:
-        fail(f"no schedule within the limit ({s.status}): {'; '.join(s.explanation)}; raise --time-limit", EXIT_FAILURE)
-    problems = check_schedule(s)
-    if problems:  # the independent checker disagrees with the model: our fault
-        fail("schedule failed the independent check: " + "; ".join(problems[:10]), EXIT_FAILURE)
+    _require_valid(s, f"no schedule exists for {s.year}[/] — the data allows none:",
+                   f"no schedule within the limit ({s.status}): {'; '.join(s.explanation)}; raise --time-limit", "schedule")
     from allyforge.cli.store_commands import store_result
 
     request = {"year": year, "time_limit": time_limit, "workers": workers, "horizon": horizon}
@@ -170,7 +162,7 @@ def _edits(add_dock: list[str], remove_dock: list[str], workforce: list[str], sh
 
 
 def _what_if(baseline, edits: dict, out: Path | None):  # type: ignore[no-untyped-def]
-    from allyforge.schedule import EligibilityRules, check_schedule, compare
+    from allyforge.schedule import EligibilityRules, compare
 
     args = dict(edits)
     if "rules" in args:
@@ -180,16 +172,7 @@ def _what_if(baseline, edits: dict, out: Path | None):  # type: ignore[no-untype
     except ValueError as e:  # an edit naming an unknown dock or yard
         fail(f"what-if: {e}")
     v = c.variant
-    if v.status == "infeasible":
-        err_console.print("[bold red]the what-if allows no schedule[/]:", highlight=False)
-        for line in v.explanation:
-            err_console.print(f"  {line}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
-    if not v.ok:
-        fail(f"what-if: no schedule within the limit ({v.status}); raise --time-limit", EXIT_FAILURE)
-    problems = check_schedule(v)
-    if problems:
-        fail("what-if schedule failed the independent check: " + "; ".join(problems[:10]), EXIT_FAILURE)
+    _require_valid(v, "the what-if allows no schedule[/]:", f"what-if: no schedule within the limit ({v.status}); raise --time-limit", "what-if schedule")
     if out is not None:
         c.ready_days().to_csv(out / "whatif_ready_days.csv", index=False)
         c.lateness().to_csv(out / "whatif_lateness.csv", index=False)
@@ -217,3 +200,20 @@ def _print_comparison(c, out: Path | None) -> None:  # type: ignore[no-untyped-d
                   f"objective {b_obj:,.1f} -> {v_obj:,.1f} (gap {100 * (c.variant.gap or 0):.2f}%)", highlight=False)
     if out is not None:
         console.print(f"wrote {out}/whatif_ready_days.csv, whatif_lateness.csv, whatif_availabilities.csv, whatif.json", highlight=False)
+
+
+def _require_valid(s, infeasible: str, not_found: str, what: str) -> None:  # type: ignore[no-untyped-def]
+    """Exit 2 with the explanation when the data allows no schedule; exit 1 when none was found
+    within the limit, or when the independent checker disagrees with the model (our fault)."""
+    from allyforge.schedule import check_schedule
+
+    if s.status == "infeasible":
+        err_console.print(f"[bold red]{infeasible}", highlight=False)
+        for line in s.explanation:
+            err_console.print(f"  {line}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if not s.ok:
+        fail(not_found, EXIT_FAILURE)
+    problems = check_schedule(s)
+    if problems:
+        fail(f"{what} failed the independent check: " + "; ".join(problems[:10]), EXIT_FAILURE)
