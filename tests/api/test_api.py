@@ -198,3 +198,14 @@ def test_real_engine_run_stores_the_answer_and_sensitivity(with_tiny):
     progs = c.get(f"/api/runs/{run['id']}/results/programs").json()["rows"]
     answer = {row["program"]: row for row in c.get(f"/api/runs/{run['id']}/results/deliveries", params={"limit": 1000}).json()["rows"]}
     assert {p["program"] for p in progs} == set(answer) == {"missile-us", "missile-jp"}
+
+
+def test_a_scenario_candidate_the_pack_cannot_hold_is_422_with_line_and_field(with_tiny):
+    c = with_tiny
+    bad = SCENARIO + "candidates:\n  - {id: x, kind: capacity, target: no-such-process, size: 1, cost: 1, currency: USD, party: US}\n"
+    before = c.get("/api/scenarios").json()
+    r = c.post("/api/scenarios", json={"yaml": bad}, headers=AUTH)
+    assert r.status_code == 422, r.text
+    p = r.json()["detail"]["problems"][0]
+    assert p["field"] == "candidates[0].target" and p["line"] == bad.count("\n") and "no-such-process" in p["message"]
+    assert c.get("/api/scenarios").json() == before  # nothing stored

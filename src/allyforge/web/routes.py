@@ -115,18 +115,27 @@ async def run_cancel(request: Request, run_id: str) -> Response:
 
 @router.post("/runs")
 async def run_start(request: Request) -> Response:
-    from allyforge.api.routes import RunIn, start_run
+    from allyforge.api.routes import RunIn
 
     form = await form_of(request)
+    return _start_from_form(request, form, "Cannot start the run", lambda: RunIn(
+        scenario=form.get("scenario") or None, samples=int(form["samples"]) if form.get("samples") else None,
+        seed=int(form["seed"]) if form.get("seed") else None, engine=form.get("engine") or "simulate", sensitivity=bool(form.get("sensitivity"))))
+
+
+def _start_from_form(request: Request, form: dict, title: str, body_of) -> Response:  # type: ignore[no-untyped-def]
+    """Start the run a dashboard form describes: 422 page for a malformed form, the API's status for a refused run."""
+    from allyforge.api.routes import start_run
+
     who = check_form(request, form)
     try:
-        body = RunIn(scenario=form.get("scenario") or None, samples=int(form["samples"]) if form.get("samples") else None, seed=int(form["seed"]) if form.get("seed") else None, engine=form.get("engine") or "simulate", sensitivity=bool(form.get("sensitivity")))
+        body = body_of()
     except ValueError as e:
-        return page(request, "message.html.j2", 422, title="Cannot start the run", message=str(e))
+        return page(request, "message.html.j2", 422, title=title, message=str(e))
     try:
         run = start_run(request, body, who)
     except HTTPException as e:
-        return page(request, "message.html.j2", e.status_code, title="Cannot start the run", message=_detail(e.detail), problems=_problems(e.detail))
+        return page(request, "message.html.j2", e.status_code, title=title, message=_detail(e.detail), problems=_problems(e.detail))
     return RedirectResponse(f"/runs/{run['id']}", status_code=303)
 
 
@@ -218,20 +227,12 @@ def risk_page(request: Request) -> HTMLResponse:
 @router.post("/risk")
 async def risk_start(request: Request) -> Response:
     from allyforge.api.risk_runs import RiskOptions
-    from allyforge.api.routes import RunIn, start_run
+    from allyforge.api.routes import RunIn
 
     form = await form_of(request)
-    who = check_form(request, form)
-    try:
-        opts = RiskOptions(at=(form.get("at") or "").strip() or None, sample=int(form.get("sample") or 0))
-        body = RunIn(engine="risk", pack=form.get("pack") or None, scenario=(form.get("scenario") or "").strip() or None, risk=opts)
-    except ValueError as e:
-        return page(request, "message.html.j2", 422, title="Cannot start the risk run", message=str(e))
-    try:
-        run = start_run(request, body, who)
-    except HTTPException as e:
-        return page(request, "message.html.j2", e.status_code, title="Cannot start the risk run", message=_detail(e.detail), problems=_problems(e.detail))
-    return RedirectResponse(f"/runs/{run['id']}", status_code=303)
+    return _start_from_form(request, form, "Cannot start the risk run", lambda: RunIn(
+        engine="risk", pack=form.get("pack") or None, scenario=(form.get("scenario") or "").strip() or None,
+        risk=RiskOptions(at=(form.get("at") or "").strip() or None, sample=int(form.get("sample") or 0))))
 
 
 @router.get("/docs", response_class=HTMLResponse)
